@@ -1,0 +1,212 @@
+package io.qimencallback.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.qimencallback.protocol.http.ContentKind;
+import io.qimencallback.protocol.http.InboundCall;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A call that passed every check: what a {@link io.qimencallback.protocol.handler.QimenHandler} receives.
+ *
+ * <p>Handlers only ever see verified requests. The body tree is the parsed XML (the content of the root element,
+ * repeated elements as arrays), the JSON document, or the form fields; treat it as read-only.
+ */
+public final class QimenRequest {
+    private final String rawMethod;
+    private final String method;
+    private final Map<String, String> params;
+    private final byte[] body;
+    private final Charset charset;
+    private final String contentType;
+    private final ContentKind bodyKind;
+    private final JsonNode bodyTree;
+    private final String remoteAddress;
+    private final Instant receivedAt;
+
+    private QimenRequest(Builder b) {
+        this.rawMethod = Objects.requireNonNull(b.method, "method");
+        this.method = MethodNames.normalize(rawMethod);
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(b.params));
+        this.body = b.body;
+        this.charset = b.charset;
+        this.contentType = b.contentType;
+        this.bodyKind = b.bodyKind;
+        this.bodyTree = b.bodyTree;
+        this.remoteAddress = b.remoteAddress;
+        this.receivedAt = b.receivedAt;
+    }
+
+    /** The request a server hands to handlers once {@code call} has been verified and its body parsed. */
+    public static QimenRequest of(InboundCall call, JsonNode bodyTree, String remoteAddress) {
+        Builder b = builder(call.param(SystemParams.METHOD));
+        call.params().forEach((k, v) -> {
+            if (!k.equals(SystemParams.SIGN)) {
+                b.param(k, v);
+            }
+        });
+        b.body = call.raw().body();
+        b.charset = call.contentType().charset();
+        b.contentType = call.contentType().header();
+        b.bodyKind = call.contentType().kind();
+        b.bodyTree = Objects.requireNonNull(bodyTree, "bodyTree");
+        b.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
+        b.receivedAt = call.raw().receivedAt();
+        return b.build();
+    }
+
+    /** For tests of handlers, and for servers embedding handlers in other transports. */
+    public static Builder builder(String method) {
+        return new Builder(method);
+    }
+
+    /** The method as it arrived, e.g. {@code taobao.qimen.deliveryorder.create}. */
+    public String rawMethod() {
+        return rawMethod;
+    }
+
+    /** The method as {@link MethodNames#normalize} gives it, e.g. {@code deliveryorder.create}. */
+    public String method() {
+        return method;
+    }
+
+    public String appKey() {
+        return params.get(SystemParams.APP_KEY);
+    }
+
+    /** The routing id of ERP–WMS calls ({@code customerId}), or {@code null}. */
+    public String customerId() {
+        return params.get(SystemParams.CUSTOMER_ID);
+    }
+
+    /** The {@code format} parameter as sent, or {@code null}. */
+    public String formatParam() {
+        return params.get(SystemParams.FORMAT);
+    }
+
+    /** The format the answer is rendered in. */
+    public ResponseFormat responseFormat() {
+        return ResponseFormat.choose(formatParam(), bodyKind);
+    }
+
+    public String signMethod() {
+        return params.get(SystemParams.SIGN_METHOD);
+    }
+
+    public String timestamp() {
+        return params.get(SystemParams.TIMESTAMP);
+    }
+
+    public String version() {
+        return params.get(SystemParams.VERSION);
+    }
+
+    /** Every signed parameter (headers in {@code top-sign-list}, query, form fields) except {@code sign}. */
+    public Map<String, String> params() {
+        return params;
+    }
+
+    public Optional<String> param(String name) {
+        return Optional.ofNullable(params.get(name));
+    }
+
+    /** The body exactly as received, read-only. */
+    public ByteBuffer body() {
+        return ByteBuffer.wrap(body).asReadOnlyBuffer();
+    }
+
+    public String bodyText() {
+        return new String(body, charset);
+    }
+
+    public Charset charset() {
+        return charset;
+    }
+
+    /** The {@code Content-Type} header as sent, or {@code null}. */
+    public String contentType() {
+        return contentType;
+    }
+
+    public ContentKind bodyKind() {
+        return bodyKind;
+    }
+
+    /** The parsed body; {@link MissingNode} when there is none to parse. */
+    public JsonNode bodyTree() {
+        return bodyTree;
+    }
+
+    /** The caller's address, after trusted proxies are taken into account. */
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    public Instant receivedAt() {
+        return receivedAt;
+    }
+
+    @Override
+    public String toString() {
+        // no parameters or body: they may carry personal data
+        return "QimenRequest[" + method + ", app_key=" + appKey() + ", customerId=" + customerId() + "]";
+    }
+
+    public static final class Builder {
+        private final String method;
+        private final Map<String, String> params = new LinkedHashMap<>();
+        private byte[] body = new byte[0];
+        private Charset charset = StandardCharsets.UTF_8;
+        private String contentType;
+        private ContentKind bodyKind = ContentKind.NONE;
+        private JsonNode bodyTree = MissingNode.getInstance();
+        private String remoteAddress = "127.0.0.1";
+        private Instant receivedAt = Instant.now();
+
+        private Builder(String method) {
+            this.method = Objects.requireNonNull(method, "method");
+            params.put(SystemParams.METHOD, method);
+        }
+
+        public Builder param(String name, String value) {
+            params.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** A body with its kind and tree; {@code tree} is usually from {@link io.qimencallback.protocol.body.BodyParser}. */
+        public Builder body(byte[] bytes, ContentKind kind, JsonNode tree) {
+            this.body = Objects.requireNonNull(bytes, "bytes").clone();
+            this.bodyKind = Objects.requireNonNull(kind, "kind");
+            this.bodyTree = Objects.requireNonNull(tree, "tree");
+            return this;
+        }
+
+        public Builder contentType(String contentType, Charset charset) {
+            this.contentType = contentType;
+            this.charset = Objects.requireNonNull(charset, "charset");
+            return this;
+        }
+
+        public Builder remoteAddress(String remoteAddress) {
+            this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
+            return this;
+        }
+
+        public Builder receivedAt(Instant receivedAt) {
+            this.receivedAt = Objects.requireNonNull(receivedAt, "receivedAt");
+            return this;
+        }
+
+        public QimenRequest build() {
+            return new QimenRequest(this);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.qimencallback.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An answer in the Qimen shape: {@code flag}, {@code code}, {@code message}, then API-specific fields.
+ *
+ * <p>Immutable; {@link #with} returns a copy. Field values may be strings, numbers, booleans, maps, lists or Jackson
+ * trees. A list renders in XML as repeated elements named after its field, so the Qimen shape
+ * {@code <items><item/><item/></items>} is {@code with("items", Map.of("item", List.of(a, b)))} — which is also how
+ * TOP's JSON looks ({@code "items":{"item":[…]}}).
+ */
+public final class QimenResponse {
+    public static final String SUCCESS = "success";
+    public static final String FAILURE = "failure";
+    private static final Set<String> RESERVED = Set.of("flag", "code", "message", "sub_code", "sub_message");
+    private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    private static final ObjectMapper TREES = new ObjectMapper();
+
+    private final boolean success;
+    private final String code;
+    private final String message;
+    private final Map<String, JsonNode> fields;
+
+    private QimenResponse(boolean success, String code, String message, Map<String, JsonNode> fields) {
+        this.success = success;
+        this.code = Objects.requireNonNull(code, "code");
+        this.message = Objects.requireNonNull(message, "message");
+        this.fields = fields;
+    }
+
+    /** {@code flag=success}, {@code code=0}, {@code message=ok}, as in the documented samples. */
+    public static QimenResponse success() {
+        return success("ok");
+    }
+
+    public static QimenResponse success(String message) {
+        return new QimenResponse(true, "0", message, Map.of());
+    }
+
+    public static QimenResponse failure(ErrorCode errorCode) {
+        return failure(errorCode, errorCode.defaultMessage());
+    }
+
+    public static QimenResponse failure(ErrorCode errorCode, String message) {
+        return failure(errorCode.code(), message);
+    }
+
+    /** A failure with an API-specific code, for handlers whose ERP has its own. */
+    public static QimenResponse failure(String code, String message) {
+        return new QimenResponse(false, code, message, Map.of());
+    }
+
+    /** A copy with one more field (or a field replaced). */
+    public QimenResponse with(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        if (RESERVED.contains(name)) {
+            throw new IllegalArgumentException("'" + name + "' is set by the response itself");
+        }
+        if (!XML_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not a valid element name");
+        }
+        Map<String, JsonNode> copy = new LinkedHashMap<>(fields);
+        copy.put(name, TREES.valueToTree(value));
+        return new QimenResponse(success, code, message, Collections.unmodifiableMap(copy));
+    }
+
+    public boolean isSuccess() {
+        return success;
+    }
+
+    public String flag() {
+        return success ? SUCCESS : FAILURE;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    /** API-specific fields in insertion order; each value is a copy. */
+    public Map<String, JsonNode> fields() {
+        Map<String, JsonNode> copy = new LinkedHashMap<>();
+        fields.forEach((k, v) -> copy.put(k, v.deepCopy()));
+        return copy;
+    }
+
+    Map<String, JsonNode> fieldsView() {
+        return fields;
+    }
+
+    @Override
+    public String toString() {
+        return "QimenResponse[" + flag() + ", code=" + code + ", message=" + message + ", fields=" + fields.keySet() + "]";
+    }
+}

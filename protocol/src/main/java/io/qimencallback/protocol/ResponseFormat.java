@@ -1,0 +1,37 @@
+package io.qimencallback.protocol;
+
+import io.qimencallback.protocol.http.ContentKind;
+import java.util.Locale;
+
+/** The two answer formats of spec §4. */
+public enum ResponseFormat {
+    XML("text/xml;charset=utf-8"),
+    JSON("application/json;charset=utf-8");
+
+    private final String contentType;
+
+    ResponseFormat(String contentType) {
+        this.contentType = contentType;
+    }
+
+    public String contentType() {
+        return contentType;
+    }
+
+    /**
+     * The {@code format} parameter decides; without a usable one, answer in the body's kind; XML when in doubt (the
+     * ERP–WMS APIs are XML only).
+     */
+    public static ResponseFormat choose(String formatParam, ContentKind bodyKind) {
+        if (formatParam != null) {
+            String f = formatParam.trim().toLowerCase(Locale.ROOT);
+            if (f.equals("json")) {
+                return JSON;
+            }
+            if (f.equals("xml")) {
+                return XML;
+            }
+        }
+        return bodyKind == ContentKind.JSON ? JSON : XML;
+    }
+}

@@ -1,0 +1,35 @@
+package io.qimencallback.protocol.handler;
+
+import io.qimencallback.protocol.QimenException;
+import io.qimencallback.protocol.QimenRequest;
+import io.qimencallback.protocol.QimenResponse;
+import java.util.Set;
+
+/**
+ * What an ERP adapter implements: the answer to verified calls of one or more methods.
+ *
+ * <p>Found with {@link java.util.ServiceLoader} (list the class in
+ * {@code META-INF/services/io.qimencallback.protocol.handler.QimenHandler} of the adapter's jar, then put the jar on
+ * the classpath or in the server's plugins directory), or registered in code when the server is embedded. Needs a
+ * public no-argument constructor for the former.
+ *
+ * <p>{@link #handle} runs on a worker thread, never on an I/O thread, and may block (call the ERP, a database). It
+ * must be thread-safe: calls arrive concurrently. When the deadline passes, the caller is answered
+ * {@code handler-timeout} and the worker is interrupted.
+ */
+public interface QimenHandler {
+
+    /**
+     * The methods this handler answers, in any form the gateway uses ({@code taobao.qimen.deliveryorder.create} and
+     * {@code deliveryorder.create} are the same method). Two handlers claiming one method fail startup.
+     */
+    Set<String> methods();
+
+    /**
+     * Answers one call.
+     *
+     * @throws QimenException to answer with a specific failure code and message
+     * @throws Exception      anything else answers {@code system-error} with an error id that the log also carries
+     */
+    QimenResponse handle(QimenRequest request) throws Exception;
+}

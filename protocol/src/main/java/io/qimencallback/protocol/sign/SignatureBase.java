@@ -1,0 +1,83 @@
+package io.qimencallback.protocol.sign;
+
+import io.qimencallback.protocol.SystemParams;
+import java.nio.charset.Charset;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What a Qimen signature covers (spec §3.1–3.2): the decoded parameters sorted by name (Java {@link String} order,
+ * {@code sign} left out), then the raw body for text bodies, encoded with the request charset.
+ */
+public final class SignatureBase {
+    private final SortedMap<String, String> params;
+    private final byte[] body;
+    private final Charset charset;
+
+    private SignatureBase(SortedMap<String, String> params, byte[] body, Charset charset) {
+        this.params = params;
+        this.body = body;
+        this.charset = charset;
+    }
+
+    /**
+     * @param params  decoded parameters; a {@code sign} entry is ignored
+     * @param body    the body bytes when they are signed, {@code null} for form posts and bodiless requests
+     * @param charset the request charset
+     */
+    public static SignatureBase of(Map<String, String> params, byte[] body, Charset charset) {
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(charset, "charset");
+        TreeMap<String, String> sorted = new TreeMap<>(params);
+        sorted.remove(SystemParams.SIGN);
+        return new SignatureBase(Collections.unmodifiableSortedMap(sorted), body, charset);
+    }
+
+    /** The sender-side variant (TOP SDKs drop blank values before signing, spec §3.3). */
+    public SignatureBase withoutEmptyValues() {
+        TreeMap<String, String> kept = new TreeMap<>();
+        params.forEach((k, v) -> {
+            if (!k.isBlank() && !v.isBlank()) {
+                kept.put(k, v);
+            }
+        });
+        return new SignatureBase(Collections.unmodifiableSortedMap(kept), body, charset);
+    }
+
+    public boolean hasEmptyValues() {
+        return params.entrySet().stream().anyMatch(e -> e.getKey().isBlank() || e.getValue().isBlank());
+    }
+
+    /** {@code k1v1k2v2…} over the sorted parameters. */
+    public String canonicalParams() {
+        StringBuilder b = new StringBuilder(256);
+        params.forEach((k, v) -> b.append(k).append(v));
+        return b.toString();
+    }
+
+    /** The whole string that is digested, with the secret shown as {@code mask}; for diagnostics, never for logs. */
+    public String explain(SignMethod method, String mask) {
+        String text = canonicalParams() + (body == null ? "" : new String(body, charset));
+        return method == SignMethod.MD5 ? mask + text + mask : text;
+    }
+
+    public SortedMap<String, String> params() {
+        return params;
+    }
+
+    /** The signed body bytes (shared, do not modify), or {@code null}. */
+    byte[] body() {
+        return body;
+    }
+
+    public boolean signsBody() {
+        return body != null;
+    }
+
+    public Charset charset() {
+        return charset;
+    }
+}
