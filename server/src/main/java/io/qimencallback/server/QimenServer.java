@@ -1,0 +1,215 @@
+package io.qimencallback.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.server.access.SourcePolicy;
+import io.qimencallback.server.call.CallProcessor;
+import io.qimencallback.server.config.ServerConfig;
+import io.qimencallback.server.http.AdminHttpHandler;
+import io.qimencallback.server.http.PublicChannelInitializer;
+import io.qimencallback.server.http.ServiceEndpoint;
+import io.qimencallback.server.metrics.ServerMetrics;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server: the public port (the Qimen service address) and the admin port. Embeddable:
+ *
+ * <pre>{@code
+ * try (QimenServer server = QimenServer.start(ServerConfig.builder().apps(AppSecrets.parse("k:s")).build(),
+ *         HandlerRegistry.builder().add(new MyHandler()).build())) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class QimenServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QimenServer.class);
+
+    private final ServerConfig config;
+    private final ServerMetrics metrics;
+    private final ThreadPoolExecutor workers;
+    private final EventLoopGroup ioGroup;
+    private final EventLoopGroup adminGroup;
+    private final PublicChannelInitializer publicInitializer;
+    private final ChannelGroup connections = new DefaultChannelGroup("qimen-connections", GlobalEventExecutor.INSTANCE);
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean ready;
+    private Channel publicChannel;
+    private Channel adminChannel;
+
+    private QimenServer(ServerConfig config, HandlerRegistry handlers) {
+        this.config = config;
+        this.metrics = new ServerMetrics();
+        this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.workerQueue()), new DefaultThreadFactory("qimen-worker"),
+                new ThreadPoolExecutor.AbortPolicy());
+        workers.allowCoreThreadTimeOut(true);
+        metrics.bindExecutor(workers);
+        this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("qimen-io"),
+                NioIoHandler.newFactory());
+        this.adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("qimen-admin"),
+                NioIoHandler.newFactory());
+        CallProcessor processor = new CallProcessor(config.apps(), config.timestampTolerance(),
+                new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, Clock.systemUTC(),
+                call -> metrics.signatureFailed());
+        ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
+                metrics, draining::get);
+        this.publicInitializer = new PublicChannelInitializer(endpoint, connections, config.maxHeaderBytes(),
+                config.maxBodyBytes(), config.readTimeout(), config.idleTimeout());
+    }
+
+    /**
+     * Binds both ports and returns once the server is ready.
+     *
+     * @throws IllegalStateException when a port cannot be bound (the message names it)
+     */
+    public static QimenServer start(ServerConfig config, HandlerRegistry handlers) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(handlers, "handlers");
+        QimenServer server = new QimenServer(config, handlers);
+        try {
+            server.bind();
+        } catch (RuntimeException e) {
+            server.shutdownNow();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bind() {
+        publicChannel = bind("public", new ServerBootstrap()
+                .group(ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(publicInitializer), config.bind(), config.port());
+        AdminHttpHandler admin = new AdminHttpHandler(metrics, this::ready);
+        adminChannel = bind("admin", new ServerBootstrap()
+                .group(adminGroup)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), admin);
+                    }
+                }), config.adminBind(), config.adminPort());
+        ready = true;
+    }
+
+    private static Channel bind(String name, ServerBootstrap bootstrap, String host, int port) {
+        try {
+            return bootstrap.bind(host, port).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding the " + name + " port");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot bind the " + name + " port " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound public port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) publicChannel.localAddress()).getPort();
+    }
+
+    public int adminPort() {
+        return ((InetSocketAddress) adminChannel.localAddress()).getPort();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Bound, handlers loaded, and not draining. */
+    public boolean ready() {
+        return ready && !draining.get();
+    }
+
+    /**
+     * Graceful stop: reports not-ready, stops accepting, closes idle connections, lets in-flight calls finish within
+     * the configured grace period, then closes everything. Idempotent; later callers wait for the first.
+     */
+    public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStopped();
+            return;
+        }
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        draining.set(true);
+        log.info("draining: no new connections; {} call(s) in flight", metrics.inFlight());
+        publicChannel.close().syncUninterruptibly();
+        connections.stream()
+                .filter(ch -> !Boolean.TRUE.equals(ch.attr(PublicChannelInitializer.BUSY).get()))
+                .forEach(Channel::close);
+        workers.shutdown();
+        try {
+            long left = deadline - System.nanoTime();
+            if (!workers.awaitTermination(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                log.warn("grace period of {} s over; {} call(s) abandoned", config.shutdownGrace().toSeconds(),
+                        metrics.inFlight());
+            }
+            while (metrics.inFlight() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10); // answers computed, still being written
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutdownNow();
+        log.info("stopped");
+    }
+
+    private void shutdownNow() {
+        ready = false;
+        workers.shutdownNow();
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (adminChannel != null) {
+            adminChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        metrics.close();
+        stopped.countDown();
+    }
+
+    /** Blocks until {@link #stop()} has finished. */
+    public void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

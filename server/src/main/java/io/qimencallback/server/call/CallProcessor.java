@@ -1,0 +1,144 @@
+package io.qimencallback.server.call;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.qimencallback.protocol.ErrorCode;
+import io.qimencallback.protocol.MethodNames;
+import io.qimencallback.protocol.QimenException;
+import io.qimencallback.protocol.QimenRequest;
+import io.qimencallback.protocol.QimenResponse;
+import io.qimencallback.protocol.QimenTime;
+import io.qimencallback.protocol.ResponseFormat;
+import io.qimencallback.protocol.SystemParams;
+import io.qimencallback.protocol.body.BodyParser;
+import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.protocol.handler.QimenHandler;
+import io.qimencallback.protocol.http.InboundCall;
+import io.qimencallback.protocol.sign.SignatureVerifier;
+import io.qimencallback.server.access.SourcePolicy;
+import io.qimencallback.server.config.AppSecrets;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checks of a call, in order — required parameters, signature, timestamp window, source allow-list, method,
+ * body — and then its handler. Runs on a worker thread; never throws; every outcome is a {@link QimenResponse}.
+ */
+public final class CallProcessor {
+    private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
+
+    private final AppSecrets apps;
+    private final Duration tolerance;
+    private final SourcePolicy sources;
+    private final HandlerRegistry handlers;
+    private final Clock clock;
+    private final CallListener listener;
+
+    /** What the processor tells the outside about a call, for metrics. */
+    public interface CallListener {
+        void signatureFailed(CallContext call);
+    }
+
+    public CallProcessor(AppSecrets apps, Duration tolerance, SourcePolicy sources, HandlerRegistry handlers,
+                         Clock clock, CallListener listener) {
+        this.apps = Objects.requireNonNull(apps, "apps");
+        this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
+        this.sources = Objects.requireNonNull(sources, "sources");
+        this.handlers = Objects.requireNonNull(handlers, "handlers");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    public QimenResponse process(CallContext ctx) {
+        try {
+            return check(ctx);
+        } catch (QimenException e) {
+            return e.toResponse();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return QimenResponse.failure(ErrorCode.HANDLER_TIMEOUT);
+        } catch (Throwable t) {
+            return systemError(ctx, t);
+        }
+    }
+
+    private QimenResponse check(CallContext ctx) throws Exception {
+        InboundCall call = InboundCall.parse(ctx.raw());
+        String method = call.param(SystemParams.METHOD);
+        String appKey = call.param(SystemParams.APP_KEY);
+        ctx.learn(ResponseFormat.choose(call.param(SystemParams.FORMAT), call.contentType().kind()), method, appKey,
+                call.param(SystemParams.CUSTOMER_ID));
+
+        List<String> missing = new ArrayList<>();
+        for (String p : SystemParams.REQUIRED) {
+            String v = p.equals(SystemParams.SIGN) ? call.sign() : call.param(p);
+            if (v == null || v.isBlank()) {
+                missing.add(p);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new QimenException(ErrorCode.MISSING_PARAMETER, "missing required parameter: " + String.join(", ", missing));
+        }
+
+        if (SignatureVerifier.verify(call.signatureBase(), call.sign(), call.param(SystemParams.SIGN_METHOD),
+                apps.secretsFor(appKey)).isEmpty()) {
+            listener.signatureFailed(ctx);
+            throw new QimenException(ErrorCode.SIGN_CHECK_FAILURE);
+        }
+
+        checkTimestamp(call.param(SystemParams.TIMESTAMP));
+
+        String client = sources.clientAddress(ctx.raw().peerAddress(), ctx.raw().headers().get("X-Forwarded-For"));
+        if (!sources.allows(client)) {
+            throw new QimenException(ErrorCode.IP_NOT_ALLOWED, "source address " + client + " is not allowed");
+        }
+
+        String normalized = MethodNames.normalize(method);
+        Optional<QimenHandler> handler = handlers.find(normalized);
+        if (handler.isEmpty()) {
+            throw new QimenException(ErrorCode.INVALID_METHOD, "no handler for method " + normalized);
+        }
+        ctx.handled(normalized, client);
+
+        JsonNode tree = BodyParser.parse(call.contentType().kind(), ctx.raw().body(), call.contentType().charset());
+        QimenRequest request = QimenRequest.of(call, tree, client);
+        QimenResponse response = handler.get().handle(request);
+        if (response == null) {
+            throw new IllegalStateException(handler.get().getClass().getName() + " returned no response");
+        }
+        return response;
+    }
+
+    private void checkTimestamp(String timestamp) throws QimenException {
+        if (tolerance.isZero()) {
+            return;
+        }
+        Instant sent;
+        try {
+            sent = QimenTime.parse(timestamp);
+        } catch (DateTimeException | NumberFormatException e) {
+            throw new QimenException(ErrorCode.INVALID_TIMESTAMP,
+                    "timestamp is not yyyy-MM-dd HH:mm:ss (GMT+8)");
+        }
+        Duration skew = Duration.between(sent, clock.instant());
+        if (skew.abs().compareTo(tolerance) > 0) {
+            throw new QimenException(ErrorCode.INVALID_TIMESTAMP, "timestamp is " + Math.abs(skew.toSeconds())
+                    + " s " + (skew.isNegative() ? "ahead of" : "behind") + " the server clock; accepted: "
+                    + tolerance.toMinutes() + " min either way");
+        }
+    }
+
+    /** The caller gets an id; the log gets the same id and the stack trace. */
+    private static QimenResponse systemError(CallContext ctx, Throwable t) {
+        String id = ErrorIds.next();
+        log.error("system-error id={} method={} ({})", id, LogSafe.value(ctx.method()), t.getClass().getName(), t);
+        return QimenResponse.failure(ErrorCode.SYSTEM_ERROR, "internal error, id " + id);
+    }
+}

@@ -1,0 +1,79 @@
+package io.qimencallback.server.cli;
+
+import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.server.QimenServer;
+import io.qimencallback.server.config.ConfigException;
+import io.qimencallback.server.config.ConfigLoader;
+import io.qimencallback.server.config.ServerConfig;
+import io.qimencallback.server.config.Setting;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** Runs the server until SIGTERM or SIGINT, then drains and exits 0. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server (the default).")
+public final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("qimen.server");
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML settings file (environment variables override it).")
+    private Path config;
+
+    @Override
+    public Integer call() {
+        return serve(config);
+    }
+
+    public static int serve(Path configFile) {
+        ServerConfig config;
+        HandlerRegistry handlers;
+        try {
+            config = ConfigLoader.load(configFile, System.getenv());
+            handlers = HandlerRegistry.builder().discover(ServeCommand.class.getClassLoader(), config.pluginsDir()).build();
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException | UncheckedIOException e) {
+            System.err.println("handler error: " + e.getMessage());
+            return 2;
+        }
+        QimenServer server;
+        try {
+            server = QimenServer.start(config, handlers);
+        } catch (IllegalStateException e) {
+            System.err.println("cannot start: " + e.getMessage());
+            return 1;
+        }
+        announce(server, handlers);
+        Runnable drain = () -> new Thread(() -> {
+            server.stop();
+            System.exit(0);
+        }, "qimen-shutdown").start();
+        Signal.handle(new Signal("TERM"), s -> drain.run());
+        Signal.handle(new Signal("INT"), s -> drain.run());
+        server.awaitStopped();
+        return 0;
+    }
+
+    private static void announce(QimenServer server, HandlerRegistry handlers) {
+        ServerConfig c = server.config();
+        if (c.demo()) {
+            log.warn("************************************************************************************");
+            log.warn("DEMO CREDENTIALS: no secret configured ({} unset). Any app_key is accepted with the", Setting.APPS.env());
+            log.warn("published demo secret '{}'. Served on loopback only. Not for production.", ServerConfig.DEMO_SECRET);
+            log.warn("************************************************************************************");
+        }
+        log.info("service address: http://{}:{}{}", c.bind(), server.port(), c.path());
+        log.info("admin: http://{}:{}/metrics /health/live /health/ready", c.adminBind(), server.adminPort());
+        log.info("settings: {}", c);
+        if (handlers.methods().isEmpty()) {
+            log.warn("no handler installed: every verified call is answered invalid-method (see {} in the README)",
+                    Setting.PLUGINS_DIR.env());
+        }
+        handlers.registrations().forEach((method, r) -> log.info("handler: {} -> {}", method, r.source()));
+    }
+}

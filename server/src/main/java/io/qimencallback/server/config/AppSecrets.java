@@ -1,0 +1,106 @@
+package io.qimencallback.server.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The signing secrets, per {@code app_key}. A key may have several secrets at once, so a secret can be rotated
+ * without refusing calls signed with the old one; {@code *} holds secrets tried for any {@code app_key}.
+ *
+ * <p>{@link #toString} never shows a secret.
+ */
+public final class AppSecrets {
+    public static final String ANY_APP_KEY = "*";
+    private final Map<String, List<String>> byAppKey;
+
+    private AppSecrets(Map<String, List<String>> byAppKey) {
+        this.byAppKey = byAppKey;
+    }
+
+    /**
+     * Parses {@code appKey:secret[,appKey:secret...]}; the first {@code :} splits, so a secret may contain one.
+     * Repeating an app key adds a secret.
+     */
+    public static AppSecrets parse(String spec) {
+        Builder b = builder();
+        if (spec == null || spec.isBlank()) {
+            return b.build();
+        }
+        for (String entry : spec.split(",")) {
+            String e = entry.trim();
+            if (e.isEmpty()) {
+                continue;
+            }
+            int colon = e.indexOf(':');
+            if (colon <= 0 || colon == e.length() - 1) {
+                throw new IllegalArgumentException("expected appKey:secret, got an entry "
+                        + (colon <= 0 ? "without an app key" : "without a secret"));
+            }
+            b.add(e.substring(0, colon).trim(), e.substring(colon + 1).trim());
+        }
+        return b.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Secrets to try for a request's {@code app_key}: its own first, then the wildcard's. Empty: refuse. */
+    public List<String> secretsFor(String appKey) {
+        List<String> own = appKey == null ? List.of() : byAppKey.getOrDefault(appKey, List.of());
+        List<String> any = byAppKey.getOrDefault(ANY_APP_KEY, List.of());
+        if (any.isEmpty()) {
+            return own;
+        }
+        List<String> all = new ArrayList<>(own);
+        all.addAll(any);
+        return all;
+    }
+
+    public boolean isEmpty() {
+        return byAppKey.isEmpty();
+    }
+
+    /** Whether a request with this app key can be signed at all (metrics keep unknown keys out of their tags). */
+    public boolean knows(String appKey) {
+        return appKey != null && byAppKey.containsKey(appKey);
+    }
+
+    public java.util.Set<String> appKeys() {
+        return byAppKey.keySet();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("AppSecrets[");
+        byAppKey.forEach((k, v) -> b.append(k).append(": ").append(v.size()).append(" secret(s); "));
+        return b.append(']').toString();
+    }
+
+    public static final class Builder {
+        private final Map<String, List<String>> byAppKey = new LinkedHashMap<>();
+
+        public Builder add(String appKey, String secret) {
+            Objects.requireNonNull(appKey, "appKey");
+            Objects.requireNonNull(secret, "secret");
+            if (appKey.isBlank() || secret.isBlank()) {
+                throw new IllegalArgumentException("app key and secret must not be blank");
+            }
+            List<String> secrets = byAppKey.computeIfAbsent(appKey, k -> new ArrayList<>());
+            if (!secrets.contains(secret)) {
+                secrets.add(secret);
+            }
+            return this;
+        }
+
+        public AppSecrets build() {
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            byAppKey.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+            return new AppSecrets(Collections.unmodifiableMap(copy));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.qimencallback.server.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads settings from an optional YAML file, then lets the environment override each one ({@link Setting#env()}).
+ * Blank environment variables count as unset. Unknown keys in the file fail, so a typo does not silently fall back
+ * to a default.
+ *
+ * <pre>
+ * port: 8080
+ * apps:                      # or "k1:s1,k2:s2"
+ *   "12345678": [new-secret, old-secret]
+ * allowed_sources: [140.205.144.0/24]
+ * </pre>
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    public static ServerConfig load(Path file, Map<String, String> env) {
+        ServerConfig.Builder b = ServerConfig.builder();
+        if (file != null) {
+            JsonNode root = read(file);
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Setting s = byKey(e.getKey(), file);
+                s.apply(b, text(s, e.getValue()), file.toString());
+            }
+        }
+        for (Setting s : Setting.values()) {
+            String v = env.get(s.env());
+            if (v != null && !v.isBlank()) {
+                s.apply(b, v, "environment");
+            }
+        }
+        return b.build();
+    }
+
+    private static JsonNode read(Path file) {
+        try {
+            JsonNode root = YAML.readTree(Files.readAllBytes(file));
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                return YAML.createObjectNode();
+            }
+            if (!root.isObject()) {
+                throw new ConfigException(file + ": expected a mapping of settings at the top level");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + ": not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static Setting byKey(String key, Path file) {
+        for (Setting s : Setting.values()) {
+            if (s.key().equals(key)) {
+                return s;
+            }
+        }
+        throw new ConfigException(file + ": unknown setting '" + key + "'; known: "
+                + Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.joining(", ")));
+    }
+
+    /** Scalars as text; lists joined with commas; for {@code apps}, a map of app key to a secret or a list of them. */
+    private static String text(Setting s, JsonNode v) {
+        if (v.isNull()) {
+            return "";
+        }
+        if (v.isValueNode()) {
+            return v.asText();
+        }
+        List<String> parts = new ArrayList<>();
+        if (v.isArray()) {
+            v.forEach(item -> parts.add(item.asText()));
+        } else if (s == Setting.APPS) {
+            v.fields().forEachRemaining(e -> {
+                if (e.getValue().isArray()) {
+                    e.getValue().forEach(secret -> parts.add(e.getKey() + ":" + secret.asText()));
+                } else {
+                    parts.add(e.getKey() + ":" + e.getValue().asText());
+                }
+            });
+        } else {
+            throw new ConfigException(s.env() + " (" + s.key() + "): expected a value or a list");
+        }
+        return String.join(",", parts);
+    }
+}

@@ -1,0 +1,178 @@
+package io.qimencallback.server.config;
+
+import io.qimencallback.server.access.Cidr;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The server's settings; immutable. Built in code ({@link #builder()}, defaults from {@link Setting}) or loaded from a
+ * YAML file and the environment ({@link ConfigLoader}).
+ */
+public final class ServerConfig {
+    /** Used when no secret is configured; documented in the README, accepted on loopback only. */
+    public static final String DEMO_SECRET = "demo-secret-0123456789";
+
+    private final int port;
+    private final int adminPort;
+    private final String bind;
+    private final String adminBind;
+    private final String path;
+    private final AppSecrets apps;
+    private final boolean demo;
+    private final Duration timestampTolerance;
+    private final int maxBodyBytes;
+    private final int maxHeaderBytes;
+    private final Path pluginsDir;
+    private final List<Cidr> allowedSources;
+    private final List<Cidr> trustedProxies;
+    private final Duration handlerTimeout;
+    private final int workerThreads;
+    private final int workerQueue;
+    private final int ioThreads;
+    private final Duration idleTimeout;
+    private final Duration readTimeout;
+    private final Duration shutdownGrace;
+
+    private ServerConfig(Builder b) {
+        this.demo = b.apps.isEmpty();
+        this.apps = demo ? AppSecrets.builder().add(AppSecrets.ANY_APP_KEY, DEMO_SECRET).build() : b.apps;
+        this.bind = b.bind.isBlank() ? (demo ? "127.0.0.1" : "0.0.0.0") : b.bind;
+        if (demo && !isLoopback(bind)) {
+            throw new ConfigException(Setting.BIND.env() + ": '" + bind + "' is not a loopback address, and no secret"
+                    + " is configured: demo credentials are served on loopback only. Set " + Setting.APPS.env() + ".");
+        }
+        this.port = b.port;
+        this.adminPort = b.adminPort;
+        this.adminBind = b.adminBind;
+        if (!b.path.startsWith("/")) {
+            throw new ConfigException(Setting.PATH.env() + ": '" + b.path + "' must start with /");
+        }
+        this.path = b.path.length() > 1 && b.path.endsWith("/") ? b.path.substring(0, b.path.length() - 1) : b.path;
+        this.timestampTolerance = b.timestampTolerance;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.maxHeaderBytes = b.maxHeaderBytes;
+        this.pluginsDir = b.pluginsDir;
+        this.allowedSources = cidrs(Setting.ALLOWED_SOURCES, b.allowedSources);
+        this.trustedProxies = cidrs(Setting.TRUSTED_PROXIES, b.trustedProxies);
+        this.handlerTimeout = b.handlerTimeout;
+        this.workerThreads = b.workerThreads;
+        this.workerQueue = b.workerQueue;
+        this.ioThreads = b.ioThreads;
+        this.idleTimeout = b.idleTimeout;
+        this.readTimeout = b.readTimeout;
+        this.shutdownGrace = b.shutdownGrace;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static List<Cidr> cidrs(Setting setting, List<String> values) {
+        return values.stream().map(v -> {
+            try {
+                return Cidr.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(setting.env() + ": '" + v + "' " + e.getMessage());
+            }
+        }).toList();
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigException(Setting.BIND.env() + ": cannot resolve '" + host + "'");
+        }
+    }
+
+    public int port() { return port; }
+    public int adminPort() { return adminPort; }
+    public String bind() { return bind; }
+    public String adminBind() { return adminBind; }
+    public String path() { return path; }
+    public AppSecrets apps() { return apps; }
+    /** True when no secret was configured and the documented demo secret is in use. */
+    public boolean demo() { return demo; }
+    /** Zero means the timestamp is not checked. */
+    public Duration timestampTolerance() { return timestampTolerance; }
+    public int maxBodyBytes() { return maxBodyBytes; }
+    public int maxHeaderBytes() { return maxHeaderBytes; }
+    /** May be {@code null}. */
+    public Path pluginsDir() { return pluginsDir; }
+    public List<Cidr> allowedSources() { return allowedSources; }
+    public List<Cidr> trustedProxies() { return trustedProxies; }
+    public Duration handlerTimeout() { return handlerTimeout; }
+    public int workerThreads() { return workerThreads; }
+    public int workerQueue() { return workerQueue; }
+    public int ioThreads() { return ioThreads; }
+    public Duration idleTimeout() { return idleTimeout; }
+    public Duration readTimeout() { return readTimeout; }
+    public Duration shutdownGrace() { return shutdownGrace; }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[public=" + bind + ":" + port + path + ", admin=" + adminBind + ":" + adminPort
+                + ", apps=" + apps + (demo ? " (DEMO)" : "") + ", timestampTolerance=" + timestampTolerance
+                + ", maxBodyBytes=" + maxBodyBytes + ", handlerTimeout=" + handlerTimeout + ", workers=" + workerThreads
+                + "/" + workerQueue + ", allowedSources=" + allowedSources + ", trustedProxies=" + trustedProxies
+                + ", pluginsDir=" + pluginsDir + "]";
+    }
+
+    /** Starts from the defaults of {@link Setting}. */
+    public static final class Builder {
+        private int port;
+        private int adminPort;
+        private String bind;
+        private String adminBind;
+        private String path;
+        private AppSecrets apps;
+        private Duration timestampTolerance;
+        private int maxBodyBytes;
+        private int maxHeaderBytes;
+        private Path pluginsDir;
+        private List<String> allowedSources;
+        private List<String> trustedProxies;
+        private Duration handlerTimeout;
+        private int workerThreads;
+        private int workerQueue;
+        private int ioThreads;
+        private Duration idleTimeout;
+        private Duration readTimeout;
+        private Duration shutdownGrace;
+
+        private Builder() {
+            for (Setting s : Setting.values()) {
+                s.apply(this, s.defaultValue(), "default");
+            }
+        }
+
+        public Builder port(int port) { this.port = port; return this; }
+        public Builder adminPort(int adminPort) { this.adminPort = adminPort; return this; }
+        public Builder bind(String bind) { this.bind = Objects.requireNonNull(bind, "bind"); return this; }
+        public Builder adminBind(String adminBind) { this.adminBind = Objects.requireNonNull(adminBind, "adminBind"); return this; }
+        public Builder path(String path) { this.path = Objects.requireNonNull(path, "path"); return this; }
+        public Builder apps(AppSecrets apps) { this.apps = Objects.requireNonNull(apps, "apps"); return this; }
+        public Builder timestampTolerance(Duration d) { this.timestampTolerance = Objects.requireNonNull(d); return this; }
+        public Builder maxBodyBytes(int n) { this.maxBodyBytes = n; return this; }
+        public Builder maxHeaderBytes(int n) { this.maxHeaderBytes = n; return this; }
+        public Builder pluginsDir(Path dir) { this.pluginsDir = dir; return this; }
+        public Builder allowedSources(List<String> cidrs) { this.allowedSources = List.copyOf(cidrs); return this; }
+        public Builder trustedProxies(List<String> cidrs) { this.trustedProxies = List.copyOf(cidrs); return this; }
+        public Builder handlerTimeout(Duration d) { this.handlerTimeout = Objects.requireNonNull(d); return this; }
+        public Builder workerThreads(int n) { this.workerThreads = n; return this; }
+        public Builder workerQueue(int n) { this.workerQueue = n; return this; }
+        public Builder ioThreads(int n) { this.ioThreads = n; return this; }
+        public Builder idleTimeout(Duration d) { this.idleTimeout = Objects.requireNonNull(d); return this; }
+        public Builder readTimeout(Duration d) { this.readTimeout = Objects.requireNonNull(d); return this; }
+        public Builder shutdownGrace(Duration d) { this.shutdownGrace = Objects.requireNonNull(d); return this; }
+
+        /** @throws ConfigException when the combination is unusable */
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

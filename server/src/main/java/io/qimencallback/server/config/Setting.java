@@ -1,0 +1,133 @@
+package io.qimencallback.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/**
+ * Every setting, in one table: its key in the YAML file, its environment variable ({@code QIMEN_} + the key in upper
+ * case), its default and what it does. The README's configuration table is this table.
+ */
+public enum Setting {
+    PORT("port", "8080", "Public port the gateway calls (0 = any free port).",
+            (b, v) -> b.port(port(v))),
+    ADMIN_PORT("admin_port", "9090", "Admin port: /metrics, /health/live, /health/ready (0 = any free port).",
+            (b, v) -> b.adminPort(port(v))),
+    BIND("bind", "", "Address the public port binds to. Empty: 0.0.0.0, or 127.0.0.1 on demo credentials.",
+            ServerConfig.Builder::bind),
+    ADMIN_BIND("admin_bind", "127.0.0.1", "Address the admin port binds to.",
+            ServerConfig.Builder::adminBind),
+    PATH("path", "/qimen", "Service path (the 服务地址 is http://host:port + this path). Other paths answer 404.",
+            ServerConfig.Builder::path),
+    APPS("apps", "", "Signing secrets: appKey:secret[,appKey:secret...]; a key may repeat (rotation); appKey * = any."
+            + " Empty: demo credentials, loopback only.",
+            (b, v) -> b.apps(AppSecrets.parse(v))),
+    TIMESTAMP_TOLERANCE_MINUTES("timestamp_tolerance_minutes", "10",
+            "Accepted clock difference of the timestamp parameter, either direction (0 = not checked).",
+            (b, v) -> b.timestampTolerance(Duration.ofMinutes(nonNegative(v)))),
+    MAX_BODY_BYTES("max_body_bytes", "8388608", "Largest request body; larger ones get HTTP 413.",
+            (b, v) -> b.maxBodyBytes(positive(v))),
+    MAX_HEADER_BYTES("max_header_bytes", "16384", "Largest request head (all headers); larger ones get HTTP 431.",
+            (b, v) -> b.maxHeaderBytes(positive(v))),
+    PLUGINS_DIR("plugins_dir", "", "Directory whose *.jar files are searched for handler plugins.",
+            (b, v) -> b.pluginsDir(v.isBlank() ? null : Path.of(v))),
+    ALLOWED_SOURCES("allowed_sources", "", "CIDRs allowed to call, comma-separated (empty = any source).",
+            (b, v) -> b.allowedSources(list(v))),
+    TRUSTED_PROXIES("trusted_proxies", "",
+            "CIDRs of reverse proxies whose X-Forwarded-For is believed (empty = the TCP peer is the caller).",
+            (b, v) -> b.trustedProxies(list(v))),
+    HANDLER_TIMEOUT_MILLIS("handler_timeout_millis", "10000",
+            "Deadline for answering a call, from receipt; past it the answer is handler-timeout.",
+            (b, v) -> b.handlerTimeout(Duration.ofMillis(positive(v)))),
+    WORKER_THREADS("worker_threads", "32", "Threads that run handlers.",
+            (b, v) -> b.workerThreads(positive(v))),
+    WORKER_QUEUE("worker_queue", "512", "Calls that may wait for a worker; beyond it the answer is overloaded.",
+            (b, v) -> b.workerQueue(positive(v))),
+    IO_THREADS("io_threads", "0", "Netty event-loop threads (0 = twice the cores).",
+            (b, v) -> b.ioThreads(nonNegative(v))),
+    IDLE_TIMEOUT_SECONDS("idle_timeout_seconds", "60", "Keep-alive connections idle this long are closed.",
+            (b, v) -> b.idleTimeout(Duration.ofSeconds(positive(v)))),
+    READ_TIMEOUT_SECONDS("read_timeout_seconds", "30",
+            "A request must arrive whole within this time of its first byte, else HTTP 408 and close.",
+            (b, v) -> b.readTimeout(Duration.ofSeconds(positive(v)))),
+    SHUTDOWN_GRACE_SECONDS("shutdown_grace_seconds", "20",
+            "On SIGTERM, how long in-flight calls may take to finish.",
+            (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v))));
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+    private final BiConsumer<ServerConfig.Builder, String> apply;
+
+    Setting(String key, String defaultValue, String description, BiConsumer<ServerConfig.Builder, String> apply) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.apply = apply;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String env() {
+        return "QIMEN_" + key.toUpperCase(Locale.ROOT);
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Applies a textual value; a bad one fails with a message naming this setting, never showing a secret. */
+    void apply(ServerConfig.Builder builder, String value, String origin) {
+        try {
+            apply.accept(builder, value.trim());
+        } catch (RuntimeException e) {
+            String shown = this == APPS ? "" : " '" + value + "'";
+            throw new ConfigException(env() + " (" + key + ", from " + origin + "):" + shown + " " + e.getMessage());
+        }
+    }
+
+    private static int port(String v) {
+        int p = integer(v);
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("is not a port (0-65535)");
+        }
+        return p;
+    }
+
+    private static int positive(String v) {
+        int n = integer(v);
+        if (n <= 0) {
+            throw new IllegalArgumentException("must be greater than 0");
+        }
+        return n;
+    }
+
+    private static int nonNegative(String v) {
+        int n = integer(v);
+        if (n < 0) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return n;
+    }
+
+    private static int integer(String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not a whole number");
+        }
+    }
+
+    private static List<String> list(String v) {
+        return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,52 @@
+package io.qimencallback.server.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The public port's pipeline: HTTP/1.1 codec with head-size limits (431/414 from the decoder), a whole-request read
+ * deadline (408), the aggregator with the body limit (413), an idle timeout, then the Qimen handler.
+ */
+public final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private static final int MAX_INITIAL_LINE = 8192;
+    /** True while a call of the channel is being processed; idle and drain closes leave such channels alone. */
+    public static final AttributeKey<Boolean> BUSY = AttributeKey.valueOf("qimen.busy");
+
+    private final ServiceEndpoint endpoint;
+    private final ChannelGroup channels;
+    private final int maxHeaderBytes;
+    private final int maxBodyBytes;
+    private final Duration readTimeout;
+    private final Duration idleTimeout;
+
+    public PublicChannelInitializer(ServiceEndpoint endpoint, ChannelGroup channels, int maxHeaderBytes,
+                                    int maxBodyBytes, Duration readTimeout, Duration idleTimeout) {
+        this.endpoint = endpoint;
+        this.channels = channels;
+        this.maxHeaderBytes = maxHeaderBytes;
+        this.maxBodyBytes = maxBodyBytes;
+        this.readTimeout = readTimeout;
+        this.idleTimeout = idleTimeout;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        channels.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(maxHeaderBytes)));
+        p.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("read-timeout", new RequestReadTimeout(readTimeout, endpoint.metrics()));
+        p.addLast("aggregator", new CountingAggregator(maxBodyBytes, endpoint.metrics()));
+        p.addLast("qimen", new QimenHttpHandler(endpoint));
+    }
+}

@@ -1,0 +1,182 @@
+package io.qimencallback.server.http;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
+import io.qimencallback.protocol.ErrorCode;
+import io.qimencallback.protocol.QimenResponse;
+import io.qimencallback.protocol.ResponseWriter;
+import io.qimencallback.protocol.http.RawRequest;
+import io.qimencallback.server.call.AccessLog;
+import io.qimencallback.server.call.CallContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service path. The event loop only routes, copies the body once out of Netty's buffers and hands the call to a
+ * worker; checks and handlers run there. One call per connection at a time: reading pauses until the answer is
+ * written, so pipelined requests are answered in order.
+ */
+final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(QimenHttpHandler.class);
+    private static final AttributeKey<Boolean> BUSY = PublicChannelInitializer.BUSY;
+
+    private final ServiceEndpoint endpoint;
+
+    QimenHttpHandler(ServiceEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        DecoderResult decoded = req.decoderResult();
+        if (decoded.isFailure()) {
+            reject(ctx, badRequestStatus(decoded.cause()));
+            return;
+        }
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        if (!path.equals(endpoint.path()) && !path.equals(endpoint.path() + "/")) {
+            answerHttp(ctx, req, HttpResponseStatus.NOT_FOUND);
+            return;
+        }
+        if (!req.method().equals(HttpMethod.POST) && !req.method().equals(HttpMethod.GET)) {
+            FullHttpResponse r = HttpResponses.text(req.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "use POST (or GET)");
+            r.headers().set(HttpHeaderNames.ALLOW, "POST, GET");
+            endpoint.metrics().httpRejected(r.status().code());
+            write(ctx, r, HttpUtil.isKeepAlive(req));
+            return;
+        }
+        String rawQuery = q < 0 ? "" : stripFragment(uri.substring(q + 1));
+        RawRequest raw = new RawRequest(req.method().name(), rawQuery, req.headers()::get,
+                ByteBufUtil.getBytes(req.content()), peer(ctx), Instant.now());
+        dispatch(ctx, new CallContext(raw, System.nanoTime()), req.protocolVersion(), HttpUtil.isKeepAlive(req));
+    }
+
+    private void dispatch(ChannelHandlerContext ctx, CallContext call, HttpVersion version, boolean keepAlive) {
+        ctx.channel().attr(BUSY).set(Boolean.TRUE);
+        ctx.channel().config().setAutoRead(false);
+        endpoint.metrics().callStarted();
+        try {
+            call.work(endpoint.workers().submit(() -> answer(ctx, call, endpoint.processor().process(call), version,
+                    keepAlive)));
+        } catch (RejectedExecutionException e) {
+            answer(ctx, call, QimenResponse.failure(ErrorCode.OVERLOADED), version, keepAlive);
+            return;
+        }
+        long remaining = endpoint.deadline().toNanos() - (System.nanoTime() - call.startNanos());
+        ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
+            if (!call.isAnswered()) {
+                call.cancelWork();
+                answer(ctx, call, QimenResponse.failure(ErrorCode.HANDLER_TIMEOUT), version, keepAlive);
+            }
+        }, Math.max(0, remaining), TimeUnit.NANOSECONDS);
+        call.timer(timer);
+        if (call.isAnswered()) {
+            timer.cancel(false); // the worker answered before the timer was known to it
+        }
+    }
+
+    /** Called from a worker, the timer or the event loop; only the first caller answers. */
+    private void answer(ChannelHandlerContext ctx, CallContext call, QimenResponse response, HttpVersion version,
+                        boolean keepAlive) {
+        if (!call.claimAnswer()) {
+            return;
+        }
+        call.cancelTimer();
+        byte[] body = ResponseWriter.render(response, call.format());
+        FullHttpResponse r = HttpResponses.of(version, HttpResponseStatus.OK, call.format().contentType(), body);
+        long nanos = System.nanoTime() - call.startNanos();
+        endpoint.metrics().callFinished(call.methodTag(), response, nanos);
+        AccessLog.record(call, response, nanos, body.length);
+        ctx.channel().attr(BUSY).set(Boolean.FALSE);
+        write(ctx, r, keepAlive).addListener(f -> {
+            if (f.isSuccess() && ctx.channel().isActive()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        });
+    }
+
+    private ChannelFuture write(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+        boolean keep = keepAlive && !endpoint.draining().getAsBoolean();
+        HttpUtil.setKeepAlive(r, keep);
+        ChannelFuture f = ctx.writeAndFlush(r);
+        if (!keep) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+        return f;
+    }
+
+    private void answerHttp(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status) {
+        endpoint.metrics().httpRejected(status.code());
+        write(ctx, HttpResponses.text(req.protocolVersion(), status, status.reasonPhrase()), HttpUtil.isKeepAlive(req));
+    }
+
+    private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
+        endpoint.metrics().httpRejected(status.code());
+        HttpResponses.sendAndClose(ctx, status);
+    }
+
+    private static HttpResponseStatus badRequestStatus(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongFrameException) {
+            return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+        }
+        return HttpResponseStatus.BAD_REQUEST;
+    }
+
+    private static String stripFragment(String query) {
+        int hash = query.indexOf('#');
+        return hash < 0 ? query : query.substring(0, hash);
+    }
+
+    private static String peer(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "0.0.0.0";
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent && !Boolean.TRUE.equals(ctx.channel().attr(BUSY).get())) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            log.warn("closing connection from {} after {}", peer(ctx), cause.toString());
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,139 @@
+package io.qimencallback.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.qimencallback.protocol.ErrorCode;
+import io.qimencallback.protocol.QimenResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The server's meters. Only calls on the service path are timed; admin traffic (scrapes, health checks) is on its
+ * own port and never counted. Tag values are bounded: {@code method} is a method with a handler or {@code other},
+ * {@code outcome} is {@code success}, one of this server's error codes, or {@code failure} for a handler's own code.
+ */
+public final class ServerMetrics implements AutoCloseable {
+    private static final Set<String> OWN_CODES = Arrays.stream(ErrorCode.values()).map(ErrorCode::code)
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** Histogram buckets: a handful, from sub-millisecond answers to the longest deadline worth configuring. */
+    private static final Duration[] LATENCY_BUCKETS = Stream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+            10000, 30000).map(Duration::ofMillis).toArray(Duration[]::new);
+
+    private final PrometheusMeterRegistry registry;
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Integer, Counter> rejections = new ConcurrentHashMap<>();
+    private final Counter signatureFailures;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    public ServerMetrics() {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.signatureFailures = Counter.builder("qimen.signature.failures")
+                .description("Calls refused with sign-check-failure")
+                .register(registry);
+        Gauge.builder("qimen.requests.inflight", inFlight, AtomicInteger::get)
+                .description("Calls received and not yet answered")
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+            new NettyAllocatorMetrics(provider).bindTo(registry);
+        }
+    }
+
+    /** Queue depth and busy workers of the handler executor. */
+    public void bindExecutor(ThreadPoolExecutor executor) {
+        Gauge.builder("qimen.executor.queue.depth", executor, e -> e.getQueue().size())
+                .description("Calls waiting for a worker")
+                .register(registry);
+        Gauge.builder("qimen.executor.active", executor, ThreadPoolExecutor::getActiveCount)
+                .description("Workers running a call")
+                .register(registry);
+        Gauge.builder("qimen.executor.capacity", executor, e -> e.getQueue().remainingCapacity())
+                .description("Free places in the worker queue")
+                .register(registry);
+    }
+
+    public void callStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    public void callFinished(String methodTag, QimenResponse response, long nanos) {
+        inFlight.decrementAndGet();
+        String outcome = outcome(response);
+        timers.computeIfAbsent(methodTag + '\u0000' + outcome, k -> Timer.builder("qimen.requests")
+                        .description("Calls on the service path, by method and outcome")
+                        .tag("method", methodTag)
+                        .tag("outcome", outcome)
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void signatureFailed() {
+        signatureFailures.increment();
+    }
+
+    /** Requests answered by the HTTP layer itself (400, 404, 405, 408, 413, 431). */
+    public void httpRejected(int status) {
+        rejections.computeIfAbsent(status, s -> Counter.builder("qimen.http.rejections")
+                .description("Requests refused before reaching the Qimen checks, by HTTP status")
+                .tag("status", Integer.toString(s))
+                .register(registry)).increment();
+    }
+
+    public static String outcome(QimenResponse response) {
+        if (response.isSuccess()) {
+            return QimenResponse.SUCCESS;
+        }
+        return OWN_CODES.contains(response.code()) ? response.code() : QimenResponse.FAILURE;
+    }
+
+    /** Calls received and not yet answered. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}
