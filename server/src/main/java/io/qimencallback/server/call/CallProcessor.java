@@ -135,10 +135,10 @@ public final class CallProcessor {
         }
     }
 
-    /** The caller gets an id; the log gets the same id and the stack trace. */
+    /** The caller gets an id; the log gets the same id and the stack trace (without messages: see {@link Redacted}). */
     private static QimenResponse systemError(CallContext ctx, Throwable t) {
         String id = ErrorIds.next();
-        log.error("system-error id={} method={} ({})", id, LogSafe.value(ctx.method()), t.getClass().getName(), t);
+        log.error("system-error id={} method={}", id, LogSafe.value(ctx.method()), Redacted.of(t));
         return QimenResponse.failure(ErrorCode.SYSTEM_ERROR, "internal error, id " + id);
     }
 }

@@ -24,7 +24,6 @@ import io.qimencallback.protocol.ResponseWriter;
 import io.qimencallback.protocol.http.RawRequest;
 import io.qimencallback.server.call.AccessLog;
 import io.qimencallback.server.call.CallContext;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
@@ -174,9 +173,8 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!(cause instanceof IOException)) {
-            log.warn("closing connection from {} after {}", peer(ctx), cause.toString());
-        }
+        // resets, half-sent requests and the like are the client's business; at debug so a hostile client cannot flood the log
+        log.debug("closing connection from {} after {}", peer(ctx), cause.toString());
         ctx.close();
     }
 }

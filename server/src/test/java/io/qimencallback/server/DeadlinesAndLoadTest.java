@@ -1,0 +1,112 @@
+package io.qimencallback.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qimencallback.protocol.QimenResponse;
+import io.qimencallback.protocol.handler.QimenHandler;
+import io.qimencallback.server.client.GatewayResponse;
+import io.qimencallback.server.testing.Handlers;
+import io.qimencallback.server.testing.TestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** Handlers slower than the deadline, and more calls than workers and queue can hold. */
+class DeadlinesAndLoadTest {
+
+    @Test
+    void slowHandlerIsAnsweredHandlerTimeoutAndInterrupted() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        QimenHandler slow = Handlers.of("slow.call", r -> {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return QimenResponse.success();
+        });
+        try (TestServer s = TestServer.start(c -> c.handlerTimeout(Duration.ofMillis(300)), slow)) {
+            long start = System.nanoTime();
+            GatewayResponse r = s.send(s.call("slow.call"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.code()).isEqualTo("handler-timeout");
+            assertThat(millis).isBetween(250L, 5_000L);
+            assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(s.admin("/metrics").body())
+                    .contains("qimen_requests_seconds_count{method=\"slow.call\",outcome=\"handler-timeout\"} 1");
+        }
+    }
+
+    @Test
+    void fullQueueAnswersOverloadedAtOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        QimenHandler blocking = Handlers.of("block.call", r -> {
+            entered.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return QimenResponse.success();
+        });
+        try (TestServer s = TestServer.start(c -> c.workerThreads(1).workerQueue(1), blocking)) {
+            CompletableFuture<GatewayResponse> first = CompletableFuture.supplyAsync(() -> s.send(s.call("block.call")));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<GatewayResponse> queued = CompletableFuture.supplyAsync(() -> s.send(s.call("block.call")));
+            awaitQueueDepth(s, 1);
+
+            long start = System.nanoTime();
+            GatewayResponse rejected = s.send(s.call("block.call"));
+            assertThat(rejected.code()).isEqualTo("overloaded");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS).isSuccess()).isTrue();
+            assertThat(queued.get(5, TimeUnit.SECONDS).isSuccess()).isTrue();
+        }
+    }
+
+    @Test
+    void manyConcurrentCallsAllAnswered() throws Exception {
+        AtomicBoolean overlapped = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        QimenHandler h = Handlers.of("work.call", r -> {
+            if (running.incrementAndGet() > 1) {
+                overlapped.set(true);
+            }
+            Thread.sleep(20);
+            running.decrementAndGet();
+            return QimenResponse.success().with("n", r.param("n").orElseThrow());
+        });
+        try (TestServer s = TestServer.start(h)) {
+            List<CompletableFuture<GatewayResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                String n = Integer.toString(i);
+                calls.add(CompletableFuture.supplyAsync(() -> s.send(s.call("work.call").param("n", n))));
+            }
+            for (int i = 0; i < calls.size(); i++) {
+                GatewayResponse r = calls.get(i).get(20, TimeUnit.SECONDS);
+                assertThat(r.isSuccess()).isTrue();
+                assertThat(r.tree().path("n").asText()).isEqualTo(Integer.toString(i));
+            }
+            assertThat(overlapped).as("handlers ran in parallel").isTrue();
+            assertThat(s.server().metrics().inFlight()).isZero();
+        }
+    }
+
+    private static void awaitQueueDepth(TestServer s, int depth) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (s.admin("/metrics").body().contains("qimen_executor_queue_depth " + depth + ".0")) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("queue never reached " + depth);
+    }
+}

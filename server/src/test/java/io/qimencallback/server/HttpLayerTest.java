@@ -1,0 +1,128 @@
+package io.qimencallback.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qimencallback.protocol.QimenResponse;
+import io.qimencallback.server.client.GatewayRequest;
+import io.qimencallback.server.testing.Handlers;
+import io.qimencallback.server.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What arrives as bytes on a socket: keep-alive, pipelining, malformed and slow clients. */
+class HttpLayerTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(c -> c.readTimeout(Duration.ofSeconds(1)).maxHeaderBytes(4096),
+                Handlers.of("deliveryorder.create", r -> QimenResponse.success().with("n", r.param("n").orElse(""))));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void keepAliveServesSeveralCallsOnOneConnectionInOrder() throws Exception {
+        try (Socket socket = connect()) {
+            // pipelined: both requests written before either answer is read
+            String both = request("1") + request("2");
+            socket.getOutputStream().write(both.getBytes(StandardCharsets.US_ASCII));
+            String answers = readUntil(socket.getInputStream(), "<n>2</n>");
+
+            assertThat(answers.indexOf("<n>1</n>")).isPositive().isLessThan(answers.indexOf("<n>2</n>"));
+            assertThat(answers).doesNotContain("Connection: close");
+        }
+    }
+
+    @Test
+    void malformedRequestLineIs400AndClosed() throws Exception {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write("THIS IS NOT HTTP\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = readToEnd(socket.getInputStream());
+
+            assertThat(answer).startsWith("HTTP/1.1 400");
+        }
+        assertThat(server.send(server.call("deliveryorder.create")).isSuccess()).isTrue();
+    }
+
+    @Test
+    void oversizedHeadIs431() throws Exception {
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(("POST /qimen HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(8000) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readToEnd(socket.getInputStream())).startsWith("HTTP/1.1 431");
+        }
+    }
+
+    @Test
+    void slowClientIsCutOffWith408() throws Exception {
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write("POST /qimen?method=x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n<req".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            String answer = readToEnd(socket.getInputStream());
+
+            assertThat(answer).startsWith("HTTP/1.1 408");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void http10WithoutKeepAliveIsClosedAfterTheAnswer() throws Exception {
+        try (Socket socket = connect()) {
+            GatewayRequest r = server.call("deliveryorder.create").build();
+            socket.getOutputStream().write(("GET /qimen?" + r.query() + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = readToEnd(socket.getInputStream());
+
+            assertThat(answer).startsWith("HTTP/1.0 200").contains("<flag>success</flag>");
+        }
+    }
+
+    private static String request(String n) {
+        GatewayRequest r = server.call("deliveryorder.create").param("n", n).xmlBody("<request/>").build();
+        byte[] body = r.body();
+        return "POST /qimen?" + r.query() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + r.headers().get("Content-Type")
+                + "\r\nContent-Length: " + body.length + "\r\n\r\n" + new String(body, StandardCharsets.UTF_8);
+    }
+
+    private static Socket connect() throws IOException {
+        Socket s = new Socket("127.0.0.1", server.server().port());
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    private static String readUntil(InputStream in, String marker) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[4096];
+        while (!buf.toString(StandardCharsets.UTF_8).contains(marker)) {
+            int n = in.read(chunk);
+            if (n < 0) {
+                break;
+            }
+            buf.write(chunk, 0, n);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Reads until the server closes the connection; a test fails on the socket timeout if it never does. */
+    private static String readToEnd(InputStream in) throws IOException {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the server did not close the connection", e);
+        }
+    }
+}

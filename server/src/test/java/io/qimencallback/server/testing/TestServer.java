@@ -1,0 +1,105 @@
+package io.qimencallback.server.testing;
+
+import io.qimencallback.protocol.Samples;
+import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.protocol.handler.QimenHandler;
+import io.qimencallback.server.QimenServer;
+import io.qimencallback.server.client.GatewayClient;
+import io.qimencallback.server.client.GatewayRequest;
+import io.qimencallback.server.client.GatewayResponse;
+import io.qimencallback.server.config.AppSecrets;
+import io.qimencallback.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real server on free loopback ports and a fake gateway in front of it:
+ * {@code try (TestServer s = TestServer.start(c -> c, handler)) { s.send(s.call("deliveryorder.create")...) }}.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String APP_KEY = "12345678";
+    public static final String SECRET = Samples.SECRET;
+
+    private final QimenServer server;
+    private final GatewayClient gateway;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private TestServer(QimenServer server) {
+        this.server = server;
+        this.gateway = new GatewayClient(serviceUrl());
+    }
+
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, QimenHandler... handlers) {
+        ServerConfig.Builder b = ServerConfig.builder()
+                .port(0).adminPort(0).bind("127.0.0.1")
+                .apps(AppSecrets.parse(APP_KEY + ":" + SECRET));
+        HandlerRegistry.Builder registry = HandlerRegistry.builder();
+        for (QimenHandler h : handlers) {
+            registry.add(h);
+        }
+        return new TestServer(QimenServer.start(config.apply(b).build(), registry.build()));
+    }
+
+    public static TestServer start(QimenHandler... handlers) {
+        return start(c -> c, handlers);
+    }
+
+    public QimenServer server() {
+        return server;
+    }
+
+    public URI serviceUrl() {
+        return URI.create("http://127.0.0.1:" + server.port() + server.config().path());
+    }
+
+    /** A call signed with the test app key and secret; adjust it, then {@link #send} it. */
+    public GatewayRequest.Builder call(String method) {
+        return GatewayRequest.builder(method).appKey(APP_KEY).secret(SECRET);
+    }
+
+    public GatewayResponse send(GatewayRequest.Builder call) {
+        try {
+            return gateway.send(call.build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A request exactly as given: path and query, headers, body. */
+    public HttpResponse<String> raw(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery));
+        headers.forEach(b::header);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return send(b.build());
+    }
+
+    /** GET on the admin port. */
+    public HttpResponse<String> admin(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path)).build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
