@@ -36,9 +36,12 @@ public final class AppSecrets {
                 continue;
             }
             int colon = e.indexOf(':');
-            if (colon <= 0 || colon == e.length() - 1) {
+            if (colon < 0) {
+                throw new IllegalArgumentException("expected appKey:secret, got an entry without ':'");
+            }
+            if (colon == 0 || colon == e.length() - 1) {
                 throw new IllegalArgumentException("expected appKey:secret, got an entry "
-                        + (colon <= 0 ? "without an app key" : "without a secret"));
+                        + (colon == 0 ? "without an app key" : "without a secret"));
             }
             b.add(e.substring(0, colon).trim(), e.substring(colon + 1).trim());
         }
