@@ -83,4 +83,23 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("QIMEN_BIND").hasMessageContaining("QIMEN_APPS");
         assertThat(ConfigLoader.load(null, Map.of("QIMEN_BIND", "0.0.0.0", "QIMEN_APPS", "k:s")).bind()).isEqualTo("0.0.0.0");
     }
+
+    @Test
+    void theShippedExampleFileLoads() {
+        Path example = Path.of("../deploy/qimen.example.yml");
+        ServerConfig c = ConfigLoader.load(example, Map.of());
+
+        assertThat(c.demo()).isFalse();
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.apps().secretsFor("12345678")).containsExactly("replace-with-your-app-secret");
+    }
+
+    @Test
+    void everySettingHasAnEnvironmentNameAndADefaultThatParses() {
+        for (io.qimencallback.server.config.Setting s : io.qimencallback.server.config.Setting.values()) {
+            assertThat(s.env()).startsWith("QIMEN_").isUpperCase();
+            assertThat(ConfigLoader.load(null, Map.of(s.env(), s.defaultValue().isEmpty() ? " " : s.defaultValue())))
+                    .as(s.env()).isNotNull();
+        }
+    }
 }

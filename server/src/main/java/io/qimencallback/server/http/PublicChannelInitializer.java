@@ -1,9 +1,9 @@
 package io.qimencallback.server.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The public port's pipeline: HTTP/1.1 codec with head-size limits (431/414 from the decoder), a whole-request read
  * deadline (408), the aggregator with the body limit (413), an idle timeout, then the Qimen handler.
  */
-public final class PublicChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class PublicChannelInitializer extends ChannelInitializer<Channel> {
     private static final int MAX_INITIAL_LINE = 8192;
     /** True while a call of the channel is being processed; idle and drain closes leave such channels alone. */
     public static final AttributeKey<Boolean> BUSY = AttributeKey.valueOf("qimen.busy");
@@ -38,7 +38,7 @@ public final class PublicChannelInitializer extends ChannelInitializer<SocketCha
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()

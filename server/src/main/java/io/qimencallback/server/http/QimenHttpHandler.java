@@ -26,6 +26,8 @@ import io.qimencallback.server.call.AccessLog;
 import io.qimencallback.server.call.CallContext;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +37,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The service path. The event loop only routes, copies the body once out of Netty's buffers and hands the call to a
  * worker; checks and handlers run there. One call per connection at a time: reading pauses until the answer is
- * written, so pipelined requests are answered in order.
+ * written, and requests already decoded from the same read (HTTP pipelining) wait in order, so answers leave in the
+ * order the requests came.
  */
 final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(QimenHttpHandler.class);
     private static final AttributeKey<Boolean> BUSY = PublicChannelInitializer.BUSY;
 
     private final ServiceEndpoint endpoint;
+    /** Requests decoded while a call was in progress; touched on the event loop only. */
+    private final Deque<FullHttpRequest> pipelined = new ArrayDeque<>();
+    private boolean busy;
 
     QimenHttpHandler(ServiceEndpoint endpoint) {
         this.endpoint = endpoint;
@@ -49,6 +55,14 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (busy) {
+            pipelined.add(req.retain());
+            return;
+        }
+        serve(ctx, req);
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
         DecoderResult decoded = req.decoderResult();
         if (decoded.isFailure()) {
             reject(ctx, badRequestStatus(decoded.cause()));
@@ -76,6 +90,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     private void dispatch(ChannelHandlerContext ctx, CallContext call, HttpVersion version, boolean keepAlive) {
+        busy = true;
         ctx.channel().attr(BUSY).set(Boolean.TRUE);
         ctx.channel().config().setAutoRead(false);
         endpoint.metrics().callStarted();
@@ -111,12 +126,41 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         long nanos = System.nanoTime() - call.startNanos();
         endpoint.metrics().callFinished(call.methodTag(), response, nanos);
         AccessLog.record(call, response, nanos, body.length);
+        write(ctx, r, keepAlive).addListener(f -> next(ctx)); // listeners run on the event loop
+    }
+
+    /** After an answer is written: the next pipelined request, or back to reading the socket. */
+    private void next(ChannelHandlerContext ctx) {
+        busy = false;
         ctx.channel().attr(BUSY).set(Boolean.FALSE);
-        write(ctx, r, keepAlive).addListener(f -> {
-            if (f.isSuccess() && ctx.channel().isActive()) {
-                ctx.channel().config().setAutoRead(true);
+        if (!ctx.channel().isActive()) {
+            releasePipelined();
+            return;
+        }
+        FullHttpRequest req;
+        while (!busy && (req = pipelined.poll()) != null) {
+            try {
+                serve(ctx, req);
+            } finally {
+                req.release();
             }
-        });
+        }
+        if (!busy) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void releasePipelined() {
+        FullHttpRequest req;
+        while ((req = pipelined.poll()) != null) {
+            req.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releasePipelined();
+        super.channelInactive(ctx);
     }
 
     private ChannelFuture write(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
@@ -164,7 +208,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent && !Boolean.TRUE.equals(ctx.channel().attr(BUSY).get())) {
+        if (evt instanceof IdleStateEvent && !busy) {
             ctx.close();
             return;
         }
