@@ -102,4 +102,13 @@ class ConfigLoaderTest {
                     .as(s.env()).isNotNull();
         }
     }
+
+    @Test
+    void everySettingIsInTheReadmeTableWithItsDefault() throws Exception {
+        String readme = Files.readString(Path.of("../README.md"));
+        for (io.qimencallback.server.config.Setting s : io.qimencallback.server.config.Setting.values()) {
+            String cell = s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`";
+            assertThat(readme).contains("| `" + s.env() + "` | `" + s.key() + "` | " + cell + " |");
+        }
+    }
 }
