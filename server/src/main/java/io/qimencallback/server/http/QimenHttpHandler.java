@@ -114,19 +114,38 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
-    /** Called from a worker, the timer or the event loop; only the first caller answers. */
+    /**
+     * Called from a worker, the timer or the event loop; only the first caller answers. The answer is rendered, timed
+     * and logged where it was computed; one task then hands it to the event loop, which cancels the timer (no
+     * cross-thread cancellation) and writes.
+     */
     private void answer(ChannelHandlerContext ctx, CallContext call, QimenResponse response, HttpVersion version,
                         boolean keepAlive) {
         if (!call.claimAnswer()) {
             return;
         }
-        call.cancelTimer();
         byte[] body = ResponseWriter.render(response, call.format());
-        FullHttpResponse r = HttpResponses.of(version, HttpResponseStatus.OK, call.format().contentType(), body);
         long nanos = System.nanoTime() - call.startNanos();
         endpoint.metrics().callFinished(call.methodTag(), response, nanos);
         AccessLog.record(call, response, nanos, body.length);
-        write(ctx, r, keepAlive).addListener(f -> next(ctx)); // listeners run on the event loop
+        if (ctx.executor().inEventLoop()) {
+            send(ctx, call, body, version, keepAlive);
+        } else {
+            try {
+                ctx.executor().execute(() -> send(ctx, call, body, version, keepAlive));
+            } catch (RejectedExecutionException e) {
+                // the event loop is gone: the server is stopping and the connection with it
+            }
+        }
+    }
+
+    private void send(ChannelHandlerContext ctx, CallContext call, byte[] body, HttpVersion version, boolean keepAlive) {
+        call.cancelTimer();
+        FullHttpResponse r = HttpResponses.of(version, HttpResponseStatus.OK, call.format().contentType(), body);
+        write(ctx, r, keepAlive).addListener(f -> {  // listeners run on the event loop
+            endpoint.metrics().callEnded();
+            next(ctx);
+        });
     }
 
     /** After an answer is written: the next pipelined request, or back to reading the socket. */
