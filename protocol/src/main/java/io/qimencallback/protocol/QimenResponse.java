@@ -2,6 +2,8 @@ package io.qimencallback.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,8 +70,22 @@ public final class QimenResponse {
             throw new IllegalArgumentException("'" + name + "' is not a valid element name");
         }
         Map<String, JsonNode> copy = new LinkedHashMap<>(fields);
-        copy.put(name, TREES.valueToTree(value));
+        copy.put(name, tree(value));
         return new QimenResponse(success, code, message, Collections.unmodifiableMap(copy));
+    }
+
+    /** Scalars directly (the common case, and cheap); anything else through Jackson. */
+    private static JsonNode tree(Object value) {
+        if (value == null) {
+            return NullNode.getInstance();
+        }
+        if (value instanceof CharSequence text) {
+            return TextNode.valueOf(text.toString());
+        }
+        if (value instanceof JsonNode node) {
+            return node.deepCopy();
+        }
+        return TREES.valueToTree(value);
     }
 
     public boolean isSuccess() {

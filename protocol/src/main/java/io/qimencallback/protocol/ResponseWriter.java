@@ -9,16 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 
 /** Renders a {@link QimenResponse} as the bytes of an HTTP body, UTF-8, in either format of spec §4. */
 public final class ResponseWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
-    /** Written by hand: StAX implementations differ in quoting, and the documented samples use double quotes. */
-    private static final byte[] XML_DECLARATION = "<?xml version=\"1.0\" encoding=\"utf-8\"?>".getBytes(StandardCharsets.US_ASCII);
 
     private ResponseWriter() {
     }
@@ -52,51 +46,64 @@ public final class ResponseWriter {
         return out.toByteArray();
     }
 
-    /** {@code <?xml version="1.0" encoding="utf-8"?><response><flag>…</flag><code>…</code><message>…</message>…}. */
+    /**
+     * {@code <?xml version="1.0" encoding="utf-8"?><response><flag>…</flag><code>…</code><message>…</message>…}.
+     * Written by hand: elements and escaped text are all a Qimen answer has, and a StAX writer per answer cost more
+     * than the rest of the rendering.
+     */
     static byte[] xml(QimenResponse r) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.writeBytes(XML_DECLARATION);
-        try {
-            XMLStreamWriter w = XML.createXMLStreamWriter(out, "utf-8");
-            w.writeStartElement("response");
-            element(w, "flag", r.flag());
-            element(w, "code", r.code());
-            element(w, "message", r.message());
-            for (Map.Entry<String, JsonNode> e : r.fieldsView().entrySet()) {
-                node(w, e.getKey(), e.getValue());
-            }
-            w.writeEndElement();
-            w.writeEndDocument();
-            w.close();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("cannot render response", e);
+        StringBuilder b = new StringBuilder(256);
+        b.append("<?xml version=\"1.0\" encoding=\"utf-8\"?><response>");
+        element(b, "flag", r.flag());
+        element(b, "code", r.code());
+        element(b, "message", r.message());
+        for (Map.Entry<String, JsonNode> e : r.fieldsView().entrySet()) {
+            node(b, e.getKey(), e.getValue());
         }
-        return out.toByteArray();
+        b.append("</response>");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void node(XMLStreamWriter w, String name, JsonNode value) throws XMLStreamException {
+    private static void node(StringBuilder b, String name, JsonNode value) {
         if (value == null || value.isNull() || value.isMissingNode()) {
-            w.writeEmptyElement(name);
+            b.append('<').append(name).append("/>");
         } else if (value.isArray()) {
             for (JsonNode item : value) {
-                node(w, name, item);
+                node(b, name, item);
             }
         } else if (value.isObject()) {
-            w.writeStartElement(name);
+            b.append('<').append(name).append('>');
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                node(w, xmlName(e.getKey()), e.getValue());
+                node(b, xmlName(e.getKey()), e.getValue());
             }
-            w.writeEndElement();
+            b.append("</").append(name).append('>');
         } else {
-            element(w, name, value.asText());
+            element(b, name, value.asText());
         }
     }
 
-    private static void element(XMLStreamWriter w, String name, String text) throws XMLStreamException {
-        w.writeStartElement(name);
-        w.writeCharacters(xmlText(text));
-        w.writeEndElement();
+    private static void element(StringBuilder b, String name, String text) {
+        b.append('<').append(name).append('>');
+        escape(b, text);
+        b.append("</").append(name).append('>');
+    }
+
+    /** Text content: markup characters escaped, characters XML 1.0 cannot carry at all (most C0 controls) dropped. */
+    static void escape(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                default -> {
+                    if (isXmlChar(c)) {
+                        b.append(c);
+                    }
+                }
+            }
+        }
     }
 
     /** Map keys inside field values come from handlers; make them legal element names rather than fail. */
@@ -111,18 +118,6 @@ public final class ResponseWriter {
             b.append(ok ? c : '_');
         }
         return b.toString();
-    }
-
-    /** Drops the characters XML 1.0 cannot carry at all (most C0 controls), which StAX would write verbatim. */
-    static String xmlText(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!isXmlChar(s.charAt(i))) {
-                StringBuilder b = new StringBuilder(s.length());
-                s.chars().filter(c -> isXmlChar((char) c)).forEach(c -> b.append((char) c));
-                return b.toString();
-            }
-        }
-        return s;
     }
 
     private static boolean isXmlChar(char c) {

@@ -50,9 +50,23 @@ class ResponseWriterTest {
     void textIsEscapedAndControlCharactersDropped() throws Exception {
         QimenResponse r = QimenResponse.failure("E1", "bad <input> & \u0001more");
 
-        assertThat(render(r, ResponseFormat.XML)).contains("<message>bad &lt;input> &amp; more</message>");
+        assertThat(render(r, ResponseFormat.XML)).contains("<message>bad &lt;input&gt; &amp; more</message>");
         assertThat(new ObjectMapper().readTree(render(r, ResponseFormat.JSON)).at("/response/message").asText())
                 .isEqualTo("bad <input> & \u0001more");
+    }
+
+    @Test
+    void xmlRoundTripsThroughAStrictParser() throws Exception {
+        String tricky = "收货人 张三 <b>&amp;</b> \"quoted\" 'single' ]]> 😀 tab\there\r\nline \u0000\u001F\uFFFF end";
+        QimenResponse r = QimenResponse.success(tricky)
+                .with("nested", Map.of("1bad key", List.of("a", "b"), "ok", Map.of("deep", tricky)));
+
+        var tree = io.qimencallback.protocol.body.BodyParser.parse(io.qimencallback.protocol.http.ContentKind.XML,
+                ResponseWriter.render(r, ResponseFormat.XML), StandardCharsets.UTF_8);
+        String expected = tricky.replace("\u0000", "").replace("\u001F", "").replace("\uFFFF", "").replace("\r\n", "\n");
+        assertThat(tree.path("message").asText()).isEqualTo(expected);
+        assertThat(tree.at("/nested/ok/deep").asText()).isEqualTo(expected);
+        assertThat(tree.at("/nested/_bad_key").size()).isEqualTo(2);
     }
 
     private static String render(QimenResponse r, ResponseFormat f) {

@@ -11,9 +11,9 @@ import java.util.Optional;
 /**
  * Checks a claimed signature the way the gateway may have computed it (spec §3, §9.3).
  *
- * <p>Tried, in order, for each secret: MD5 (always, as {@code SpiUtils} ignores {@code sign_method}); the method
- * {@code sign_method} names when it is {@code hmac} or {@code hmac-sha256}; each over all parameters and, when some are
- * empty, over the parameters without them. Comparison is constant-time and ignores hex case.
+ * <p>Tried, in order, for each secret: the method {@code sign_method} names when it is {@code hmac} or
+ * {@code hmac-sha256}; MD5 (always, as {@code SpiUtils} ignores {@code sign_method}); each over all parameters and,
+ * when some are empty, over the parameters without them. Comparison is constant-time and ignores hex case.
  */
 public final class SignatureVerifier {
     private SignatureVerifier() {
@@ -48,11 +48,11 @@ public final class SignatureVerifier {
         return Optional.empty();
     }
 
-    /** MD5 first, then the HMAC the request names, if any. */
+    /** The HMAC the request names, if any, then MD5 (which {@code SpiUtils} would check whatever is named). */
     public static List<SignMethod> methodsToTry(String signMethodParam) {
         Optional<SignMethod> named = SignMethod.fromWireName(signMethodParam);
         if (named.isPresent() && named.get() != SignMethod.MD5) {
-            return List.of(SignMethod.MD5, named.get());
+            return List.of(named.get(), SignMethod.MD5);
         }
         return List.of(SignMethod.MD5);
     }
