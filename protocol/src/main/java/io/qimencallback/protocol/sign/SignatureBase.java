@@ -48,7 +48,12 @@ public final class SignatureBase {
     }
 
     public boolean hasEmptyValues() {
-        return params.entrySet().stream().anyMatch(e -> e.getKey().isBlank() || e.getValue().isBlank());
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (e.getKey().isBlank() || e.getValue().isBlank()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code k1v1k2v2…} over the sorted parameters. */

@@ -4,9 +4,7 @@ import io.qimencallback.protocol.ResponseFormat;
 import io.qimencallback.protocol.SystemParams;
 import io.qimencallback.protocol.http.ContentType;
 import io.qimencallback.protocol.http.RawRequest;
-import io.qimencallback.protocol.http.UrlEncoding;
 import io.qimencallback.protocol.QimenException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,14 +36,33 @@ public final class CallContext {
         this.clientAddress = raw.peerAddress();
     }
 
-    /** Before the worker has parsed anything: from the query's {@code format} and the Content-Type alone. */
+    /**
+     * Before the worker has parsed anything: from the query's {@code format} and the Content-Type alone, by a scan
+     * that allocates nothing (the worker parses the query properly moments later).
+     */
     private static ResponseFormat guessFormat(RawRequest raw) {
-        String format = UrlEncoding.parseQuery(raw.rawQuery(), StandardCharsets.UTF_8).get(SystemParams.FORMAT);
+        String format = formatHint(raw.rawQuery());
         try {
             return ResponseFormat.choose(format, ContentType.of(raw.headers().get("Content-Type"), raw.body()).kind());
         } catch (QimenException e) {
             return ResponseFormat.choose(format, null);
         }
+    }
+
+    /** {@code json}, {@code xml} or {@code null}: the last {@code format=} pair wins, as in the full parse. */
+    static String formatHint(String query) {
+        String key = SystemParams.FORMAT + "=";
+        String hint = null;
+        for (int i = query.indexOf(key); i >= 0; i = query.indexOf(key, i + 1)) {
+            if (i == 0 || query.charAt(i - 1) == '&') {
+                int start = i + key.length();
+                int end = query.indexOf('&', start);
+                int len = (end < 0 ? query.length() : end) - start;
+                hint = len == 4 && query.regionMatches(true, start, "json", 0, 4) ? "json"
+                        : len == 3 && query.regionMatches(true, start, "xml", 0, 3) ? "xml" : null;
+            }
+        }
+        return hint;
     }
 
     /** True for the one caller that may answer; every later caller gets false. */
