@@ -124,15 +124,24 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         if (!call.claimAnswer()) {
             return;
         }
-        byte[] body = ResponseWriter.render(response, call.format());
+        byte[] body;
+        try {
+            body = ResponseWriter.render(response, call.format());
+        } catch (RuntimeException e) {
+            // a handler's field the renderer cannot write must not leave the connection waiting for ever
+            log.error("cannot render the answer of {}", call.methodTag(), e);
+            response = QimenResponse.failure(ErrorCode.SYSTEM_ERROR);
+            body = ResponseWriter.render(response, call.format());
+        }
         long nanos = System.nanoTime() - call.startNanos();
         endpoint.metrics().callFinished(call.methodTag(), response, nanos);
         AccessLog.record(call, response, nanos, body.length);
+        byte[] rendered = body;
         if (ctx.executor().inEventLoop()) {
-            send(ctx, call, body, version, keepAlive);
+            send(ctx, call, rendered, version, keepAlive);
         } else {
             try {
-                ctx.executor().execute(() -> send(ctx, call, body, version, keepAlive));
+                ctx.executor().execute(() -> send(ctx, call, rendered, version, keepAlive));
             } catch (RejectedExecutionException e) {
                 // the event loop is gone: the server is stopping and the connection with it
             }
