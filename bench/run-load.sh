@@ -54,12 +54,12 @@ run_wrk "$PORT" "$WARMUP" >/dev/null
 ALLOC0=$(metric bench_allocated_bytes); COUNT0=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
 MAX=$(run_wrk "$PORT" "$DURATION")
 ALLOC1=$(metric bench_allocated_bytes); COUNT1=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
-NOT_SUCCESS=$(metric 'qimen_requests_seconds_count{method="other"')
 RPS=$(field rps "$MAX")
 # fixed rate at half the measured maximum: each connection waits CONNECTIONS/(RPS/2) s between its requests
 DELAY_MS=$(awk -v c="$CONNECTIONS" -v r="$RPS" 'BEGIN { d = c * 1000 / (r / 2); printf "%d", (d < 1 ? 1 : d) }')
 HALF=$(run_wrk "$PORT" "$DURATION" "$DELAY_MS")
 RSS_KB=$(awk '/VmHWM/ { print $2 }' /proc/$QPID/status)
+NOT_SUCCESS=$(( $(metric 'qimen_requests_seconds_count{') - $(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}') ))
 
 CEIL_RPS=$(field rps "$CEILING")
 awk -v q="$RPS" -v c="$CEIL_RPS" -v a0="$ALLOC0" -v a1="$ALLOC1" -v n0="$COUNT0" -v n1="$COUNT1" \
@@ -78,3 +78,4 @@ awk -v q="$RPS" -v c="$CEIL_RPS" -v a0="$ALLOC0" -v a1="$ALLOC1" -v n0="$COUNT0"
   printf "- ready (admin /health/ready answers 200) %d ms after the JVM was started\n", ready
   printf "- calls not answered success during the runs: %d\n", bad
 }'
+[[ "$NOT_SUCCESS" -eq 0 ]] || { echo "FAILED: $NOT_SUCCESS call(s) were not answered success" >&2; exit 1; }
