@@ -15,7 +15,13 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.qimencallback.protocol.QimenException;
+import io.qimencallback.protocol.QimenResponse;
+import io.qimencallback.protocol.ResponseFormat;
+import io.qimencallback.protocol.ResponseWriter;
+import io.qimencallback.protocol.body.BodyParser;
 import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.protocol.http.ContentKind;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.call.CallProcessor;
 import io.qimencallback.server.config.ServerConfig;
@@ -24,6 +30,7 @@ import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
 import io.qimencallback.server.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -97,7 +104,26 @@ public final class QimenServer implements AutoCloseable {
             server.shutdownNow();
             throw e;
         }
+        Thread background = new Thread(() -> {
+            server.metrics.bindSystemMeters();
+            warmUp();
+        }, "qimen-after-start");
+        background.setDaemon(true);
+        background.start();
         return server;
+    }
+
+    /** Loads the parsers and renderers once, so that the first call does not pay for their class loading. */
+    private static void warmUp() {
+        try {
+            BodyParser.parse(ContentKind.XML, "<request><a>1</a></request>".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            BodyParser.parse(ContentKind.JSON, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+            for (ResponseFormat f : ResponseFormat.values()) {
+                ResponseWriter.render(QimenResponse.success().with("a", "1"), f);
+            }
+        } catch (QimenException | RuntimeException e) {
+            log.debug("warm-up failed", e);
+        }
     }
 
     private void bind() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class AdminPortTest {
 
     @Test
-    void metricsCountCallsByMethodAndOutcomeAndLeaveAdminTrafficOut() {
+    void metricsCountCallsByMethodAndOutcomeAndLeaveAdminTrafficOut() throws InterruptedException {
         try (TestServer s = TestServer.start(Handlers.of("deliveryorder.create", r -> QimenResponse.success()))) {
             s.send(s.call("deliveryorder.create"));
             s.send(s.call("taobao.qimen.deliveryorder.create"));
@@ -24,7 +24,7 @@ class AdminPortTest {
             s.admin("/health/ready");
             s.raw("POST", "/elsewhere", Map.of(), new byte[0]);
 
-            HttpResponse<String> m = s.admin("/metrics");
+            HttpResponse<String> m = awaitSystemMeters(s);
             assertThat(m.statusCode()).isEqualTo(200);
             assertThat(m.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
             assertThat(m.body())
@@ -40,6 +40,17 @@ class AdminPortTest {
                     .contains("netty_allocator_memory_used")
                     .doesNotContain("random.method", "/metrics", "/health");
         }
+    }
+
+    /** JVM and process meters are bound just after the server is ready. */
+    private static HttpResponse<String> awaitSystemMeters(TestServer s) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        HttpResponse<String> m = s.admin("/metrics");
+        while (!m.body().contains("netty_allocator_memory_used") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            m = s.admin("/metrics");
+        }
+        return m;
     }
 
     @Test

@@ -27,8 +27,6 @@ import java.util.stream.Collectors;
  * </pre>
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
     private ConfigLoader() {
     }
 
@@ -52,10 +50,11 @@ public final class ConfigLoader {
     }
 
     private static JsonNode read(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory()); // only when there is a file: Jackson's start-up is not free
         try {
-            JsonNode root = YAML.readTree(Files.readAllBytes(file));
+            JsonNode root = yaml.readTree(Files.readAllBytes(file));
             if (root == null || root.isMissingNode() || root.isNull()) {
-                return YAML.createObjectNode();
+                return yaml.createObjectNode();
             }
             if (!root.isObject()) {
                 throw new ConfigException(file + ": expected a mapping of settings at the top level");

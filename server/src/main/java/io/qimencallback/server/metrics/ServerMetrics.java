@@ -58,6 +58,13 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder("qimen.requests.inflight", inFlight, AtomicInteger::get)
                 .description("Calls received and whose answer is not yet written")
                 .register(registry);
+    }
+
+    /**
+     * JVM, process and Netty allocator meters. Slow to set up (hundreds of milliseconds of class loading), and not
+     * needed to serve, so the server binds them after it is ready.
+     */
+    public void bindSystemMeters() {
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
