@@ -65,7 +65,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig c = server.config();
         if (c.demo()) {
             log.warn("************************************************************************************");
-            log.warn("DEMO CREDENTIALS: no secret configured ({} unset). Any app_key is accepted with the", Setting.APPS.env());
+            log.warn("DEMO CREDENTIALS: no secret configured ({}, {} unset). Any app_key is accepted with the",
+                    Setting.APPS.env(), Setting.APPS_FILE.env());
             log.warn("published demo secret '{}'. Served on loopback only. Not for production.", ServerConfig.DEMO_SECRET);
             log.warn("************************************************************************************");
         }
