@@ -83,7 +83,7 @@ start_server() {
         java -jar "$JAR" > "$WORK/$name.log" 2>&1 &
     PIDS+=($!)
     eval "PID_$name=$!"
-    await 30 curl -fsS "http://127.0.0.1:$admin/health/ready" || { cat "$WORK/$name.log"; fail "$name server never ready"; }
+    await 30 curl --max-time 10 -fsS "http://127.0.0.1:$admin/health/ready" || { cat "$WORK/$name.log"; fail "$name server never ready"; }
 }
 
 # send URL [options...]: one signed call with the jar's send command; prints its output
@@ -120,7 +120,7 @@ pass "signed call answered: $(grep -o '<flag>[a-z]*</flag><code>[^<]*</code>' <<
 QIMEN_ADMIN_PORT=$ADMIN deploy/docker/healthcheck.sh || fail "the image's health check script against /health/ready"
 pass "deploy/docker/healthcheck.sh reports the running server healthy"
 
-curl -fsS "http://127.0.0.1:$ADMIN/metrics" > "$WORK/metrics.txt"
+curl --max-time 10 -fsS "http://127.0.0.1:$ADMIN/metrics" > "$WORK/metrics.txt"
 # promtool's style findings on three names that Micrometer's standard JVM/Netty binders export (kept as they are, so
 # that common JVM dashboards work) are listed here; any other finding, and any parse error, fails the check.
 KNOWN_LINT='^(netty_allocator_memory_used no help text|process_cpu_time_ns_total metric names should not contain abbreviated units|system_cpu_count non-histogram and non-summary metrics should not have "_count" suffix)$'
@@ -144,23 +144,23 @@ EOF
 prometheus --config.file="$WORK/prometheus/prometheus.yml" --storage.tsdb.path="$WORK/prometheus/data" \
     --web.listen-address="127.0.0.1:$PROM" > "$WORK/prometheus.log" 2>&1 &
 PIDS+=($!)
-await 30 curl -fsS "http://127.0.0.1:$PROM/-/ready" || { tail -20 "$WORK/prometheus.log"; fail "Prometheus never ready"; }
+await 30 curl --max-time 10 -fsS "http://127.0.0.1:$PROM/-/ready" || { tail -20 "$WORK/prometheus.log"; fail "Prometheus never ready"; }
 query="qimen_requests_seconds_count{job=\"qimen\",method=\"deliveryorder.create\",outcome=\"success\"}"
 counted() {
-    curl -fsS "http://127.0.0.1:$PROM/api/v1/query" --data-urlencode "query=$query" \
+    curl --max-time 10 -fsS "http://127.0.0.1:$PROM/api/v1/query" --data-urlencode "query=$query" \
         | "$PY" -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; sys.exit(0 if r and float(r[0]["value"][1]) >= 1 else 1)'
 }
 await 30 counted || fail "Prometheus never returned $query >= 1"
 pass "Prometheus scraped the server: $query >= 1 through the HTTP API"
 rules_ok() {
-    curl -fsS "http://127.0.0.1:$PROM/api/v1/rules" | "$PY" -c '
+    curl --max-time 10 -fsS "http://127.0.0.1:$PROM/api/v1/rules" | "$PY" -c '
 import json, sys
 rules = [r for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"]]
 sys.exit(0 if len(rules) == 4 and all(r["health"] == "ok" for r in rules) else 1)'
 }
 await 15 rules_ok || fail "Prometheus did not evaluate the 4 alert rules with health ok"
 pass "Prometheus loaded and evaluated the 4 alert rules (health ok)"
-curl -fsS "http://127.0.0.1:$ADMIN/metrics" > "$WORK/metrics.txt"
+curl --max-time 10 -fsS "http://127.0.0.1:$ADMIN/metrics" > "$WORK/metrics.txt"
 "$PY" deploy/check/manifests.py live "$WORK/metrics.txt" "http://127.0.0.1:$PROM" \
     || fail "dashboard and alert queries against the live /metrics and Prometheus"
 pass "every metric of the dashboard and the alert rules is on the live /metrics; every query runs on Prometheus"
@@ -178,7 +178,7 @@ start_server tls "$TPORT" "$TADMIN" QIMEN_APPS_FILE="$WORK/apps.txt" \
 HTTPS="https://127.0.0.1:$TPORT/qimen"
 out=$(send "$HTTPS" --secret "$SECRET" --cacert "$WORK/tls.crt") || { echo "$out"; fail "signed call over HTTPS"; }
 pass "in-process HTTPS: signed call answered $(grep -o '<flag>[a-z]*</flag>' <<<"$out") (send --cacert)"
-if curl -fsS -o /dev/null "http://127.0.0.1:$TPORT/qimen" 2>/dev/null; then fail "the TLS port answered plain HTTP"; fi
+if curl --max-time 10 -fsS -o /dev/null "http://127.0.0.1:$TPORT/qimen" 2>/dev/null; then fail "the TLS port answered plain HTTP"; fi
 pass "the TLS port does not answer plain HTTP"
 
 NEW_SECRET="ci-rotated-$RANDOM$RANDOM"
@@ -233,14 +233,14 @@ out=$(nginx -t -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" 2>&1) || { echo "$ou
 pass "nginx -t on deploy/nginx/qimen.conf (loopback port and test certificate substituted)"
 nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' > "$WORK/nginx.log" 2>&1 &
 PIDS+=($!)
-await 10 curl -sS -o /dev/null --cacert "$WORK/tls.crt" "https://127.0.0.1:$NGINX/" || fail "nginx never listened"
+await 10 curl --max-time 10 -sS -o /dev/null --cacert "$WORK/tls.crt" "https://127.0.0.1:$NGINX/" || fail "nginx never listened"
 
 # A signed call with curl from 127.0.0.2 (the jar's send cannot choose its source address): sign, then post.
 ts=$(TZ=Asia/Shanghai date '+%Y-%m-%d %H:%M:%S')
 params=(method="$METHOD" app_key="$APP_KEY" customerId=CUST001 format=xml sign_method=md5 v=2.0 timestamp="$ts")
 sign=$(java -jar "$JAR" sign --secret "$SECRET" "${params[@]/#/--param=}" --body "$BODY" | head -1)
 query=$(printf '%s&' "${params[@]/timestamp=$ts/timestamp=${ts/ /%20}}")sign=$sign
-out=$(curl -sS --interface 127.0.0.2 --cacert "$WORK/tls.crt" -H 'Content-Type: text/xml;charset=utf-8' \
+out=$(curl --max-time 10 -sS --interface 127.0.0.2 --cacert "$WORK/tls.crt" -H 'Content-Type: text/xml;charset=utf-8' \
     --data-binary @"$BODY" "https://127.0.0.1:$NGINX/qimen?$query") || fail "no answer through nginx"
 grep -q '<flag>success</flag>' <<<"$out" || { echo "$out"; fail "signed call through nginx from 127.0.0.2 not accepted"; }
 await 5 grep -q 'client=127.0.0.2' "$WORK/proxied.log" || fail "the access log does not show client=127.0.0.2"

@@ -30,7 +30,7 @@ public enum Setting {
     APPS("apps", "", "Signing secrets: appKey:secret[,appKey:secret...]; a key may repeat (rotation); appKey * = any."
             + " Empty: demo credentials, loopback only.",
             (b, v) -> b.apps(AppSecrets.parse(v))),
-    APPS_FILE("apps_file", "", "File of further signing secrets: appKey:secret per line, or YAML (*.yml) app key ->"
+    APPS_FILE("apps_file", "", "File of further signing secrets: appKey:secret per line, or YAML (*.yml) app key →"
             + " secret(s). Re-read on SIGHUP.",
             (b, v) -> b.appsFile(file(v))),
     TIMESTAMP_TOLERANCE_MINUTES("timestamp_tolerance_minutes", "10",
