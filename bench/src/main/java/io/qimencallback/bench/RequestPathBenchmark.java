@@ -45,6 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class RequestPathBenchmark {
+    private static final AppSecrets SECRETS = AppSecrets.parse("12345678:" + Samples.SECRET);
     private EmbeddedChannel channel;
     private ServerMetrics metrics;
     private ByteBuf request;
@@ -62,14 +63,14 @@ public class RequestPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         metrics = new ServerMetrics();
-        CallProcessor processor = new CallProcessor(AppSecrets.parse("12345678:" + Samples.SECRET), Duration.ZERO,
+        CallProcessor processor = new CallProcessor(() -> SECRETS, Duration.ZERO,
                 new SourcePolicy(List.of(), List.of()), HandlerRegistry.builder().add(new BenchHandler()).build(),
                 Clock.systemUTC(), call -> { });
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, new InlineExecutor(), Duration.ofSeconds(10),
                 metrics, () -> false);
         channel = new EmbeddedChannel(new PublicChannelInitializer(endpoint,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), 16384, 8 << 20, Duration.ofSeconds(30),
-                Duration.ofSeconds(60)));
+                Duration.ofSeconds(60), null));
         GatewayRequest r = GatewayRequest.builder("deliveryorder.create").appKey("12345678").secret(Samples.SECRET)
                 .customerId("CUST001").xmlBody(Bodies.DELIVERY_ORDER).build();
         byte[] body = r.body();

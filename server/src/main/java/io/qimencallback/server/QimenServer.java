@@ -13,6 +13,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.qimencallback.protocol.QimenException;
@@ -24,7 +27,9 @@ import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.http.ContentKind;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.call.CallProcessor;
+import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
+import io.qimencallback.server.config.Setting;
 import io.qimencallback.server.http.AdminHttpHandler;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
@@ -56,6 +61,7 @@ public final class QimenServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final LiveSecrets secrets;
     private final ThreadPoolExecutor workers;
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
@@ -68,9 +74,10 @@ public final class QimenServer implements AutoCloseable {
     private Channel publicChannel;
     private Channel adminChannel;
 
-    private QimenServer(ServerConfig config, HandlerRegistry handlers) {
+    private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls) {
         this.config = config;
         this.metrics = new ServerMetrics();
+        this.secrets = new LiveSecrets(config);
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueue()), new DefaultThreadFactory("qimen-worker"),
                 new ThreadPoolExecutor.AbortPolicy());
@@ -80,13 +87,13 @@ public final class QimenServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("qimen-admin"),
                 NioIoHandler.newFactory());
-        CallProcessor processor = new CallProcessor(config.apps(), config.timestampTolerance(),
+        CallProcessor processor = new CallProcessor(secrets, config.timestampTolerance(),
                 new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, Clock.systemUTC(),
                 call -> metrics.signatureFailed());
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
                 metrics, draining::get);
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, config.maxHeaderBytes(),
-                config.maxBodyBytes(), config.readTimeout(), config.idleTimeout());
+                config.maxBodyBytes(), config.readTimeout(), config.idleTimeout(), tls);
     }
 
     /**
@@ -97,7 +104,7 @@ public final class QimenServer implements AutoCloseable {
     public static QimenServer start(ServerConfig config, HandlerRegistry handlers) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handlers, "handlers");
-        QimenServer server = new QimenServer(config, handlers);
+        QimenServer server = new QimenServer(config, handlers, tls(config));
         try {
             server.bind();
         } catch (RuntimeException e) {
@@ -123,6 +130,23 @@ public final class QimenServer implements AutoCloseable {
             }
         } catch (QimenException | RuntimeException e) {
             log.debug("warm-up failed", e);
+        }
+    }
+
+    /** The public port's TLS context, from the PEM files; JDK provider, as the server ships no native library. */
+    private static SslContext tls(ServerConfig config) {
+        if (!config.tls()) {
+            return null;
+        }
+        try {
+            return SslContextBuilder.forServer(config.tlsCertFile().toFile(), config.tlsKeyFile().toFile())
+                    .sslProvider(SslProvider.JDK)
+                    .build();
+        } catch (Exception e) {
+            // the message names the failing part (e.g. an unsupported key format), never the key itself
+            throw new IllegalStateException("cannot load the TLS certificate and key (" + Setting.TLS_CERT_FILE.env()
+                    + "=" + config.tlsCertFile() + ", " + Setting.TLS_KEY_FILE.env() + "=" + config.tlsKeyFile()
+                    + "; the key must be unencrypted PKCS#8 PEM): " + e.getMessage(), e);
         }
     }
 
@@ -172,6 +196,16 @@ public final class QimenServer implements AutoCloseable {
 
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * Re-reads the secrets file ({@code QIMEN_APPS_FILE}); on failure the current secrets stay in force. Calls in
+     * progress finish with the secrets they started with.
+     *
+     * @return whether the secrets in force were replaced
+     */
+    public boolean reloadSecrets() {
+        return secrets.reload();
     }
 
     /** Bound, handlers loaded, and not draining. */

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class CallProcessor {
     private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
 
-    private final AppSecrets apps;
+    /** Read once per call: the secrets may be replaced at runtime (SIGHUP). */
+    private final Supplier<AppSecrets> apps;
     private final Duration tolerance;
     private final SourcePolicy sources;
     private final HandlerRegistry handlers;
@@ -46,7 +48,7 @@ public final class CallProcessor {
         void signatureFailed(CallContext call);
     }
 
-    public CallProcessor(AppSecrets apps, Duration tolerance, SourcePolicy sources, HandlerRegistry handlers,
+    public CallProcessor(Supplier<AppSecrets> apps, Duration tolerance, SourcePolicy sources, HandlerRegistry handlers,
                          Clock clock, CallListener listener) {
         this.apps = Objects.requireNonNull(apps, "apps");
         this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
@@ -88,7 +90,7 @@ public final class CallProcessor {
         }
 
         if (SignatureVerifier.verify(call.signatureBase(), call.sign(), call.param(SystemParams.SIGN_METHOD),
-                apps.secretsFor(appKey)).isEmpty()) {
+                apps.get().secretsFor(appKey)).isEmpty()) {
             listener.signatureFailed(ctx);
             throw new QimenException(ErrorCode.SIGN_CHECK_FAILURE);
         }

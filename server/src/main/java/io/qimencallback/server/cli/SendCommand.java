@@ -4,6 +4,7 @@ import io.qimencallback.protocol.sign.SignMethod;
 import io.qimencallback.server.client.GatewayClient;
 import io.qimencallback.server.client.GatewayRequest;
 import io.qimencallback.server.client.GatewayResponse;
+import io.qimencallback.server.client.PemTrust;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.Charset;
@@ -65,6 +66,10 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "30", description = "Seconds to wait for the answer (default: ${DEFAULT-VALUE}).")
     private int timeoutSeconds;
 
+    @Option(names = "--cacert", paramLabel = "PEM", description = "For https: trust only the certificates in this PEM"
+            + " file (e.g. a self-signed server certificate) instead of the JDK's trust store. Host names are still verified.")
+    private Path caCert;
+
     @Option(names = {"-v", "--verbose"}, description = "Also print the request.")
     private boolean verbose;
 
@@ -97,7 +102,8 @@ public final class SendCommand implements Callable<Integer> {
         }
         GatewayResponse response;
         try {
-            response = new GatewayClient(url, Duration.ofSeconds(timeoutSeconds)).send(request);
+            response = new GatewayClient(url, Duration.ofSeconds(timeoutSeconds),
+                    caCert == null ? null : PemTrust.context(caCert)).send(request);
         } catch (IOException e) {
             System.err.println("no answer from " + url + ": " + e);
             return 3;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-/** Runs the server until SIGTERM or SIGINT, then drains and exits 0. */
+/** Runs the server until SIGTERM or SIGINT, then drains and exits 0; SIGHUP re-reads the secrets file. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server (the default).")
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("qimen.server");
@@ -55,6 +55,8 @@ public final class ServeCommand implements Callable<Integer> {
         }, "qimen-shutdown").start();
         Signal.handle(new Signal("TERM"), s -> drain.run());
         Signal.handle(new Signal("INT"), s -> drain.run());
+        // SIGHUP re-reads the secrets file (rotation without a restart) instead of ending the JVM
+        Signal.handle(new Signal("HUP"), s -> server.reloadSecrets());
         server.awaitStopped();
         return 0;
     }
@@ -63,11 +65,16 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig c = server.config();
         if (c.demo()) {
             log.warn("************************************************************************************");
-            log.warn("DEMO CREDENTIALS: no secret configured ({} unset). Any app_key is accepted with the", Setting.APPS.env());
+            log.warn("DEMO CREDENTIALS: no secret configured ({}, {} unset). Any app_key is accepted with the",
+                    Setting.APPS.env(), Setting.APPS_FILE.env());
             log.warn("published demo secret '{}'. Served on loopback only. Not for production.", ServerConfig.DEMO_SECRET);
             log.warn("************************************************************************************");
         }
-        log.info("service address: http://{}:{}{}", c.bind(), server.port(), c.path());
+        log.info("service address: {}://{}:{}{}", c.tls() ? "https" : "http", c.bind(), server.port(), c.path());
+        if (c.appsFile() != null) {
+            log.info("secrets: {} app key(s), {} secret(s); {} is re-read on SIGHUP (kill -HUP {})",
+                    c.apps().appKeys().size(), c.apps().secretCount(), c.appsFile(), ProcessHandle.current().pid());
+        }
         log.info("admin: http://{}:{}/metrics /health/live /health/ready", c.adminBind(), server.adminPort());
         log.info("settings: {}", c);
         if (handlers.methods().isEmpty()) {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /** Plays the Qimen gateway: sends {@link GatewayRequest}s to a service address over real HTTP/1.1. */
 public final class GatewayClient {
@@ -19,13 +20,24 @@ public final class GatewayClient {
     }
 
     public GatewayClient(URI serviceUrl, Duration timeout) {
+        this(serviceUrl, timeout, null);
+    }
+
+    /**
+     * @param tls for https addresses, whom to trust (e.g. {@link PemTrust#context}); {@code null}: the JDK's
+     *            default trust store. Host names are always verified.
+     */
+    public GatewayClient(URI serviceUrl, Duration timeout, SSLContext tls) {
         this.serviceUrl = Objects.requireNonNull(serviceUrl, "serviceUrl");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     public GatewayResponse send(GatewayRequest request) throws IOException, InterruptedException {

@@ -77,6 +77,22 @@ public final class AppSecrets {
         return byAppKey.keySet();
     }
 
+    /** How many (app key, secret) pairs there are; safe to log. */
+    public int secretCount() {
+        return byAppKey.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** How many (app key, secret) pairs of this set are missing from {@code other}; safe to log. */
+    public int secretsMissingFrom(AppSecrets other) {
+        Objects.requireNonNull(other, "other");
+        int n = 0;
+        for (Map.Entry<String, List<String>> e : byAppKey.entrySet()) {
+            List<String> theirs = other.byAppKey.getOrDefault(e.getKey(), List.of());
+            n += (int) e.getValue().stream().filter(secret -> !theirs.contains(secret)).count();
+        }
+        return n;
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("AppSecrets[");
@@ -97,6 +113,12 @@ public final class AppSecrets {
             if (!secrets.contains(secret)) {
                 secrets.add(secret);
             }
+            return this;
+        }
+
+        /** Adds every secret of {@code other}, after those already here. */
+        public Builder addAll(AppSecrets other) {
+            Objects.requireNonNull(other, "other").byAppKey.forEach((k, secrets) -> secrets.forEach(s -> add(k, s)));
             return this;
         }
 

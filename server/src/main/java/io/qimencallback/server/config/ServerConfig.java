@@ -3,6 +3,7 @@ package io.qimencallback.server.config;
 import io.qimencallback.server.access.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,11 @@ public final class ServerConfig {
     private final String adminBind;
     private final String path;
     private final AppSecrets apps;
+    private final AppSecrets fixedApps;
+    private final Path appsFile;
     private final boolean demo;
+    private final Path tlsCertFile;
+    private final Path tlsKeyFile;
     private final Duration timestampTolerance;
     private final int maxBodyBytes;
     private final int maxHeaderBytes;
@@ -38,12 +43,16 @@ public final class ServerConfig {
     private final Duration shutdownGrace;
 
     private ServerConfig(Builder b) {
-        this.demo = b.apps.isEmpty();
-        this.apps = demo ? AppSecrets.builder().add(AppSecrets.ANY_APP_KEY, DEMO_SECRET).build() : b.apps;
+        this.fixedApps = b.apps;
+        this.appsFile = b.appsFile;
+        AppSecrets configured = loadApps();
+        this.demo = configured.isEmpty();
+        this.apps = demo ? AppSecrets.builder().add(AppSecrets.ANY_APP_KEY, DEMO_SECRET).build() : configured;
         this.bind = b.bind.isBlank() ? (demo ? "127.0.0.1" : "0.0.0.0") : b.bind;
         if (demo && !isLoopback(bind)) {
             throw new ConfigException(Setting.BIND.env() + ": '" + bind + "' is not a loopback address, and no secret"
-                    + " is configured: demo credentials are served on loopback only. Set " + Setting.APPS.env() + ".");
+                    + " is configured: demo credentials are served on loopback only. Set " + Setting.APPS.env() + " or "
+                    + Setting.APPS_FILE.env() + ".");
         }
         this.port = b.port;
         this.adminPort = b.adminPort;
@@ -65,8 +74,37 @@ public final class ServerConfig {
         this.idleTimeout = b.idleTimeout;
         this.readTimeout = b.readTimeout;
         this.shutdownGrace = b.shutdownGrace;
+        if ((b.tlsCertFile == null) != (b.tlsKeyFile == null)) {
+            throw new ConfigException(Setting.TLS_CERT_FILE.env() + " and " + Setting.TLS_KEY_FILE.env()
+                    + " go together: set both for HTTPS, or neither");
+        }
+        this.tlsCertFile = readable(Setting.TLS_CERT_FILE, b.tlsCertFile);
+        this.tlsKeyFile = readable(Setting.TLS_KEY_FILE, b.tlsKeyFile);
     }
 
+    /**
+     * The configured secrets as of now: {@code apps} plus, when {@code apps_file} is set, the file read afresh.
+     * Empty only when neither is set (the demo case).
+     *
+     * @throws ConfigException when the file cannot be read or holds no secret
+     */
+    public AppSecrets loadApps() {
+        if (appsFile == null) {
+            return fixedApps;
+        }
+        try {
+            return AppSecrets.builder().addAll(fixedApps).addAll(AppsFile.read(appsFile)).build();
+        } catch (ConfigException e) {
+            throw new ConfigException(Setting.APPS_FILE.env() + ": " + e.getMessage());
+        }
+    }
+
+    private static Path readable(Setting setting, Path file) {
+        if (file != null && !Files.isReadable(file)) {
+            throw new ConfigException(setting.env() + ": '" + file + "' is not a readable file");
+        }
+        return file;
+    }
     public static Builder builder() {
         return new Builder();
     }
@@ -94,7 +132,16 @@ public final class ServerConfig {
     public String bind() { return bind; }
     public String adminBind() { return adminBind; }
     public String path() { return path; }
+    /** The secrets at startup; {@link #loadApps()} re-reads the file. */
     public AppSecrets apps() { return apps; }
+    /** May be {@code null}. */
+    public Path appsFile() { return appsFile; }
+    /** Whether the public port speaks HTTPS. */
+    public boolean tls() { return tlsCertFile != null; }
+    /** May be {@code null}. */
+    public Path tlsCertFile() { return tlsCertFile; }
+    /** May be {@code null}. */
+    public Path tlsKeyFile() { return tlsKeyFile; }
     /** True when no secret was configured and the documented demo secret is in use. */
     public boolean demo() { return demo; }
     /** Zero means the timestamp is not checked. */
@@ -115,8 +162,9 @@ public final class ServerConfig {
 
     @Override
     public String toString() {
-        return "ServerConfig[public=" + bind + ":" + port + path + ", admin=" + adminBind + ":" + adminPort
-                + ", apps=" + apps + (demo ? " (DEMO)" : "") + ", timestampTolerance=" + timestampTolerance
+        return "ServerConfig[public=" + (tls() ? "https://" : "http://") + bind + ":" + port + path + ", admin=" + adminBind + ":" + adminPort
+                + ", apps=" + apps + (demo ? " (DEMO)" : "") + (appsFile == null ? "" : ", appsFile=" + appsFile)
+                + (tls() ? ", tlsCertFile=" + tlsCertFile : "") + ", timestampTolerance=" + timestampTolerance
                 + ", maxBodyBytes=" + maxBodyBytes + ", handlerTimeout=" + handlerTimeout + ", workers=" + workerThreads
                 + "/" + workerQueue + ", allowedSources=" + allowedSources + ", trustedProxies=" + trustedProxies
                 + ", pluginsDir=" + pluginsDir + "]";
@@ -130,6 +178,9 @@ public final class ServerConfig {
         private String adminBind;
         private String path;
         private AppSecrets apps;
+        private Path appsFile;
+        private Path tlsCertFile;
+        private Path tlsKeyFile;
         private Duration timestampTolerance;
         private int maxBodyBytes;
         private int maxHeaderBytes;
@@ -156,6 +207,11 @@ public final class ServerConfig {
         public Builder adminBind(String adminBind) { this.adminBind = Objects.requireNonNull(adminBind, "adminBind"); return this; }
         public Builder path(String path) { this.path = Objects.requireNonNull(path, "path"); return this; }
         public Builder apps(AppSecrets apps) { this.apps = Objects.requireNonNull(apps, "apps"); return this; }
+        /** {@code null}: no secrets file. */
+        public Builder appsFile(Path file) { this.appsFile = file; return this; }
+        /** {@code null}: plain HTTP. */
+        public Builder tlsCertFile(Path file) { this.tlsCertFile = file; return this; }
+        public Builder tlsKeyFile(Path file) { this.tlsKeyFile = file; return this; }
         public Builder timestampTolerance(Duration d) { this.timestampTolerance = Objects.requireNonNull(d); return this; }
         public Builder maxBodyBytes(int n) { this.maxBodyBytes = n; return this; }
         public Builder maxHeaderBytes(int n) { this.maxHeaderBytes = n; return this; }

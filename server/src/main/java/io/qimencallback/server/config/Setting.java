@@ -22,9 +22,17 @@ public enum Setting {
             ServerConfig.Builder::adminBind),
     PATH("path", "/qimen", "Service path (the 服务地址 is http://host:port + this path). Other paths answer 404.",
             ServerConfig.Builder::path),
+    TLS_CERT_FILE("tls_cert_file", "",
+            "PEM certificate chain: with tls_key_file, the public port speaks HTTPS only (empty = plain HTTP).",
+            (b, v) -> b.tlsCertFile(file(v))),
+    TLS_KEY_FILE("tls_key_file", "", "PEM private key (PKCS#8, unencrypted) of tls_cert_file.",
+            (b, v) -> b.tlsKeyFile(file(v))),
     APPS("apps", "", "Signing secrets: appKey:secret[,appKey:secret...]; a key may repeat (rotation); appKey * = any."
             + " Empty: demo credentials, loopback only.",
             (b, v) -> b.apps(AppSecrets.parse(v))),
+    APPS_FILE("apps_file", "", "File of further signing secrets: appKey:secret per line, or YAML (*.yml) app key →"
+            + " secret(s). Re-read on SIGHUP.",
+            (b, v) -> b.appsFile(file(v))),
     TIMESTAMP_TOLERANCE_MINUTES("timestamp_tolerance_minutes", "10",
             "Accepted clock difference of the timestamp parameter, either direction (0 = not checked).",
             (b, v) -> b.timestampTolerance(Duration.ofMinutes(nonNegative(v)))),
@@ -33,7 +41,7 @@ public enum Setting {
     MAX_HEADER_BYTES("max_header_bytes", "16384", "Largest request head (all headers); larger ones get HTTP 431.",
             (b, v) -> b.maxHeaderBytes(positive(v))),
     PLUGINS_DIR("plugins_dir", "", "Directory whose *.jar files are searched for handler plugins.",
-            (b, v) -> b.pluginsDir(v.isBlank() ? null : Path.of(v))),
+            (b, v) -> b.pluginsDir(file(v))),
     ALLOWED_SOURCES("allowed_sources", "", "CIDRs allowed to call, comma-separated (empty = any source).",
             (b, v) -> b.allowedSources(list(v))),
     TRUSTED_PROXIES("trusted_proxies", "",
@@ -125,6 +133,10 @@ public enum Setting {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("is not a whole number");
         }
+    }
+
+    private static Path file(String v) {
+        return v.isBlank() ? null : Path.of(v);
     }
 
     private static List<String> list(String v) {

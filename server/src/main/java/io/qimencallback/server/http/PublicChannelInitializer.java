@@ -6,13 +6,14 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The public port's pipeline: HTTP/1.1 codec with head-size limits (431/414 from the decoder), a whole-request read
+ * The public port's pipeline: TLS when configured, then HTTP/1.1 codec with head-size limits (431/414 from the decoder), a whole-request read
  * deadline (408), the aggregator with the body limit (413), an idle timeout, then the Qimen handler.
  */
 public final class PublicChannelInitializer extends ChannelInitializer<Channel> {
@@ -26,21 +27,27 @@ public final class PublicChannelInitializer extends ChannelInitializer<Channel> 
     private final int maxBodyBytes;
     private final Duration readTimeout;
     private final Duration idleTimeout;
+    private final SslContext tls;
 
+    /** With {@code tls} non-null the port speaks HTTPS only. */
     public PublicChannelInitializer(ServiceEndpoint endpoint, ChannelGroup channels, int maxHeaderBytes,
-                                    int maxBodyBytes, Duration readTimeout, Duration idleTimeout) {
+                                    int maxBodyBytes, Duration readTimeout, Duration idleTimeout, SslContext tls) {
         this.endpoint = endpoint;
         this.channels = channels;
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxBodyBytes = maxBodyBytes;
         this.readTimeout = readTimeout;
         this.idleTimeout = idleTimeout;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(maxHeaderBytes)));

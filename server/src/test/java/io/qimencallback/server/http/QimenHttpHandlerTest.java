@@ -37,11 +37,11 @@ class QimenHttpHandlerTest {
     }
 
     private EmbeddedChannel channel(int maxBody) {
-        CallProcessor processor = new CallProcessor(AppSecrets.parse("k:s"), Duration.ofMinutes(10),
+        CallProcessor processor = new CallProcessor(() -> AppSecrets.parse("k:s"), Duration.ofMinutes(10),
                 new SourcePolicy(List.of(), List.of()), HandlerRegistry.empty(), Clock.systemUTC(), c -> { });
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, workers, Duration.ofSeconds(5), metrics, () -> false);
         EmbeddedChannel server = new EmbeddedChannel(new PublicChannelInitializer(endpoint,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), 8192, maxBody, Duration.ofSeconds(30), Duration.ofSeconds(60)));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), 8192, maxBody, Duration.ofSeconds(30), Duration.ofSeconds(60), null));
         return server;
     }
 

@@ -55,7 +55,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public URI serviceUrl() {
-        return URI.create("http://127.0.0.1:" + server.port() + server.config().path());
+        return URI.create((server.config().tls() ? "https" : "http") + "://127.0.0.1:" + server.port()
+                + server.config().path());
     }
 
     /** A call signed with the test app key and secret; adjust it, then {@link #send} it. */

@@ -1,0 +1,48 @@
+package io.qimencallback.server.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * An {@link SSLContext} that trusts exactly the certificates of a PEM file (like curl's {@code --cacert}): how the
+ * command line and the tests reach a server with a private or self-signed certificate without turning verification
+ * off.
+ */
+public final class PemTrust {
+    private PemTrust() {
+    }
+
+    /** @throws IllegalArgumentException when the file holds no readable certificate */
+    public static SSLContext context(Path pemFile) {
+        Objects.requireNonNull(pemFile, "pemFile");
+        try (InputStream in = Files.newInputStream(pemFile)) {
+            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certs.isEmpty()) {
+                throw new IllegalArgumentException(pemFile + ": no certificate");
+            }
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate c : certs) {
+                store.setCertificateEntry("ca-" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(pemFile + ": cannot read certificates: " + e.getMessage(), e);
+        }
+    }
+}
