@@ -16,15 +16,14 @@ import org.slf4j.Logger;
  * The server's logging, configured in code rather than by a {@code logback.xml} (parsing one took a third of the
  * start-up time): console output through an asynchronous queue, so that a slow console never stalls a request;
  * levels from {@code QIMEN_LOG_LEVEL} (default INFO) and {@code QIMEN_ACCESS_LOG_LEVEL} (the {@code qimen.access}
- * logger, default INFO). A {@code logback.xml} or {@code logback-test.xml} on the classpath, or
- * {@code -Dlogback.configurationFile}, still takes precedence.
+ * logger, default INFO; either may also be given as a system property). A {@code logback.xml} on the classpath, or
+ * {@code -Dlogback.configurationFile}, takes precedence.
  */
 public final class LogbackSetup extends ContextAwareBase implements Configurator {
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null
-                || Loader.getResource("logback-test.xml", getClass().getClassLoader()) != null
                 || Loader.getResource("logback.xml", getClass().getClassLoader()) != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }

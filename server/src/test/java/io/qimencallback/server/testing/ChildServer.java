@@ -36,8 +36,8 @@ public final class ChildServer implements AutoCloseable {
         int admin = freePort();
         Path log = dir.resolve("server.log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // the production logging configuration, not the tests' quiet one: the log is part of what is tested
-                "-Dlogback.configurationFile=logback.xml",
+                // no -D: the child logs with the production configuration (the test JVM's quiet levels are
+                // system properties of its own), and its log is part of what is tested
                 "-cp", System.getProperty("java.class.path"), Main.class.getName())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
