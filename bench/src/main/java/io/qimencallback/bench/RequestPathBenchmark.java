@@ -11,6 +11,7 @@ import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.call.CallProcessor;
 import io.qimencallback.server.client.GatewayRequest;
 import io.qimencallback.server.config.AppSecrets;
+import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
 import io.qimencallback.server.metrics.ServerMetrics;
@@ -69,8 +70,8 @@ public class RequestPathBenchmark {
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, new InlineExecutor(), Duration.ofSeconds(10),
                 metrics, () -> false);
         channel = new EmbeddedChannel(new PublicChannelInitializer(endpoint,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), 16384, 8 << 20, Duration.ofSeconds(30),
-                Duration.ofSeconds(60), null));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new ConnectionLimits(16384, 8 << 20, 1 << 26,
+                10_000, Duration.ofSeconds(30), Duration.ofSeconds(60)), null));
         GatewayRequest r = GatewayRequest.builder("deliveryorder.create").appKey("12345678").secret(Samples.SECRET)
                 .customerId("CUST001").xmlBody(Bodies.DELIVERY_ORDER).build();
         byte[] body = r.body();

@@ -45,10 +45,14 @@ public final class QimenRequest {
         this.receivedAt = b.receivedAt;
     }
 
-    /** The request a server hands to handlers once {@code call} has been verified and its body parsed. */
-    public static QimenRequest of(InboundCall call, JsonNode bodyTree, String remoteAddress) {
+    /**
+     * The request a server hands to handlers once {@code call} has been verified and its body parsed.
+     *
+     * @param params the parameters the signature covered ({@link InboundCall#signedParams})
+     */
+    public static QimenRequest of(InboundCall call, Map<String, String> params, JsonNode bodyTree, String remoteAddress) {
         Builder b = builder(call.param(SystemParams.METHOD));
-        call.params().forEach((k, v) -> {
+        params.forEach((k, v) -> {
             if (!k.equals(SystemParams.SIGN)) {
                 b.param(k, v);
             }

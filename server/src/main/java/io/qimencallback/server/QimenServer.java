@@ -31,6 +31,7 @@ import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
 import io.qimencallback.server.http.AdminHttpHandler;
+import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
 import io.qimencallback.server.metrics.ServerMetrics;
@@ -92,8 +93,8 @@ public final class QimenServer implements AutoCloseable {
                 call -> metrics.signatureFailed());
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
                 metrics, draining::get);
-        this.publicInitializer = new PublicChannelInitializer(endpoint, connections, config.maxHeaderBytes(),
-                config.maxBodyBytes(), config.readTimeout(), config.idleTimeout(), tls);
+        this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls);
+        metrics.bindConnections(connections);
     }
 
     /**
@@ -226,9 +227,12 @@ public final class QimenServer implements AutoCloseable {
         draining.set(true);
         log.info("draining: no new connections; {} call(s) in flight", metrics.inFlight());
         publicChannel.close().syncUninterruptibly();
-        connections.stream()
-                .filter(ch -> !Boolean.TRUE.equals(ch.attr(PublicChannelInitializer.BUSY).get()))
-                .forEach(Channel::close);
+        // each channel decides on its own event loop, where its busy flag is written
+        connections.forEach(ch -> ch.eventLoop().execute(() -> {
+            if (!Boolean.TRUE.equals(ch.attr(PublicChannelInitializer.BUSY).get())) {
+                ch.close();
+            }
+        }));
         workers.shutdown();
         try {
             long left = deadline - System.nanoTime();

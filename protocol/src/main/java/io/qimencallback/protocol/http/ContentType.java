@@ -7,6 +7,7 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A request's {@code Content-Type}: the body kind and the charset (UTF-8 when none is named, spec §2.5).
@@ -33,12 +34,24 @@ public record ContentType(String header, ContentKind kind, Charset charset) {
         return new ContentType(header, kind(mime, body), charset);
     }
 
+    /**
+     * The charsets a Qimen request is sent in (spec §2.5: UTF-8, or GBK for some SPI APIs). The charset is not signed,
+     * so any other one would let a replayed request be decoded into different text under the same signature.
+     */
+    private static final Set<Charset> ACCEPTED = Set.of(StandardCharsets.UTF_8, StandardCharsets.US_ASCII,
+            Charset.forName("GBK"), Charset.forName("GB18030"), Charset.forName("GB2312"));
+
     private static Charset charset(String name) throws QimenException {
         try {
-            return Charset.forName(name);
+            Charset cs = Charset.forName(name);
+            if (ACCEPTED.contains(cs)) {
+                return cs;
+            }
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new QimenException(ErrorCode.INVALID_BODY, "unsupported charset in Content-Type: " + name);
+            // refused below
         }
+        throw new QimenException(ErrorCode.INVALID_BODY, "unsupported charset in Content-Type (UTF-8 or GBK): "
+                + (name.length() > 40 ? name.substring(0, 40) + "…" : name));
     }
 
     private static ContentKind kind(String mime, byte[] body) {

@@ -1,11 +1,14 @@
 package io.qimencallback.protocol.http;
 
+import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.SystemParams;
 import io.qimencallback.protocol.sign.SignatureBase;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,22 +22,37 @@ public final class InboundCall {
     private final ContentType contentType;
     private final Map<String, String> query;
     private final Map<String, String> params;
+    private final Map<String, String> formFields;
     private final SignatureBase signatureBase;
 
+    /** Beyond this many parameters a request is refused before it is decoded (a gateway call has a few dozen). */
+    public static final int MAX_PARAMETERS = 1000;
+
     private InboundCall(RawRequest raw, ContentType contentType, Map<String, String> query, Map<String, String> params,
-                        SignatureBase signatureBase) {
+                        Map<String, String> formFields, SignatureBase signatureBase) {
         this.raw = raw;
         this.contentType = contentType;
         this.query = query;
         this.params = params;
+        this.formFields = formFields;
         this.signatureBase = signatureBase;
     }
 
-    /** @throws QimenException {@code invalid-body} when the Content-Type names a charset this JVM lacks */
+    /**
+     * @throws QimenException {@code invalid-body} for a charset other than those Qimen uses, more than
+     *                        {@link #MAX_PARAMETERS} parameters, or a form field that is repeated or contradicts the
+     *                        query string (it would reach a handler without being what was signed)
+     */
     public static InboundCall parse(RawRequest raw) throws QimenException {
         Objects.requireNonNull(raw, "raw");
         ContentType ct = ContentType.of(raw.headers().get("Content-Type"), raw.body());
         Charset cs = ct.charset();
+        boolean form = ct.kind() == ContentKind.FORM && raw.body().length > 0;
+        // counted before anything is decoded or sorted: the signature has not been checked yet
+        if (raw.rawQuery().chars().filter(c -> c == '&').count() + (form ? UrlEncoding.countPairs(raw.body()) : 0)
+                >= MAX_PARAMETERS) {
+            throw new QimenException(ErrorCode.INVALID_BODY, "more than " + MAX_PARAMETERS + " parameters");
+        }
         Map<String, String> params = new LinkedHashMap<>();
         String signList = raw.headers().get(SystemParams.SIGN_LIST_HEADER);
         if (signList != null && !signList.isBlank()) {
@@ -45,11 +63,37 @@ public final class InboundCall {
         }
         Map<String, String> query = UrlEncoding.parseQuery(raw.rawQuery(), cs);
         params.putAll(query);
-        if (ct.kind() == ContentKind.FORM && raw.body().length > 0) {
-            UrlEncoding.parseForm(new String(raw.body(), cs), cs).forEach(params::putIfAbsent);
+        Map<String, String> formFields = new LinkedHashMap<>();
+        if (form) {
+            List<String> problems = new ArrayList<>(1);
+            UrlEncoding.forEachFormField(new String(raw.body(), cs), cs, (name, value) -> {
+                if (formFields.putIfAbsent(name, value) != null) {
+                    problems.add("form field '" + name + "' appears more than once");
+                } else if (params.containsKey(name) && !params.get(name).equals(value)) {
+                    problems.add("form field '" + name + "' differs from the query parameter of the same name");
+                }
+            });
+            if (!problems.isEmpty()) {
+                throw new QimenException(ErrorCode.INVALID_BODY, problems.get(0));
+            }
+            formFields.forEach(params::putIfAbsent);
         }
         SignatureBase base = SignatureBase.of(params, ct.kind().signsBodyText() ? raw.body() : null, cs);
-        return new InboundCall(raw, ct, Collections.unmodifiableMap(query), Collections.unmodifiableMap(params), base);
+        return new InboundCall(raw, ct, Collections.unmodifiableMap(query), Collections.unmodifiableMap(params),
+                Collections.unmodifiableMap(formFields), base);
+    }
+
+    /** The form fields, for form posts (each is also in {@link #params()}); empty otherwise. */
+    public Map<String, String> formFields() {
+        return formFields;
+    }
+
+    /**
+     * The parameters a handler may trust once the signature matched: all of them, or — when it matched only with
+     * empty-valued pairs left out — all but those pairs, which the signature did not cover.
+     */
+    public Map<String, String> signedParams(boolean emptyValuesDropped) {
+        return emptyValuesDropped ? SignatureBase.withoutBlankPairs(params) : params;
     }
 
     /** A parameter from any signed source. */

@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Query-string and form decoding with the receiver semantics of {@code SpiUtils} (spec §3.1).
@@ -37,6 +38,12 @@ public final class UrlEncoding {
     /** Form fields as a servlet container reads them: the first {@code =} splits, the first value of a name wins. */
     public static Map<String, String> parseForm(String body, Charset charset) {
         Map<String, String> out = new LinkedHashMap<>();
+        forEachFormField(body, charset, out::putIfAbsent);
+        return out;
+    }
+
+    /** Every field of a form body in order, duplicates included; fields without a name are skipped. */
+    public static void forEachFormField(String body, Charset charset, BiConsumer<String, String> field) {
         for (String pair : body.split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -44,10 +51,20 @@ public final class UrlEncoding {
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq), charset);
             if (!name.isEmpty()) {
-                out.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1), charset));
+                field.accept(name, eq < 0 ? "" : decode(pair.substring(eq + 1), charset));
             }
         }
-        return out;
+    }
+
+    /** How many {@code &}-separated pairs a query string or form body holds, counted without decoding. */
+    public static int countPairs(byte[] text) {
+        int n = text.length == 0 ? 0 : 1;
+        for (byte b : text) {
+            if (b == '&') {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

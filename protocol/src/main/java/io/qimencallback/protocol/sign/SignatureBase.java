@@ -3,6 +3,7 @@ package io.qimencallback.protocol.sign;
 import io.qimencallback.protocol.SystemParams;
 import java.nio.charset.Charset;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -36,24 +37,34 @@ public final class SignatureBase {
         return new SignatureBase(Collections.unmodifiableSortedMap(sorted), body, charset);
     }
 
-    /** The sender-side variant (TOP SDKs drop blank values before signing, spec §3.3). */
+    /** The sender-side variant (TOP SDKs drop pairs with a blank key or value before signing, spec §3.3). */
     public SignatureBase withoutEmptyValues() {
-        TreeMap<String, String> kept = new TreeMap<>();
-        params.forEach((k, v) -> {
-            if (!k.isBlank() && !v.isBlank()) {
-                kept.put(k, v);
-            }
-        });
-        return new SignatureBase(Collections.unmodifiableSortedMap(kept), body, charset);
+        return new SignatureBase(Collections.unmodifiableSortedMap(new TreeMap<>(withoutBlankPairs(params))), body, charset);
     }
 
     public boolean hasEmptyValues() {
         for (Map.Entry<String, String> e : params.entrySet()) {
-            if (e.getKey().isBlank() || e.getValue().isBlank()) {
+            if (isBlankPair(e.getKey(), e.getValue())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The one rule for what the sender-side variant leaves out. */
+    public static boolean isBlankPair(String key, String value) {
+        return key.isBlank() || value.isBlank();
+    }
+
+    /** {@code params} without the pairs {@link #isBlankPair} names, in the same order. */
+    public static Map<String, String> withoutBlankPairs(Map<String, String> params) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        params.forEach((k, v) -> {
+            if (!isBlankPair(k, v)) {
+                kept.put(k, v);
+            }
+        });
+        return Collections.unmodifiableMap(kept);
     }
 
     /** {@code k1v1k2v2…} over the sorted parameters. */

@@ -28,6 +28,8 @@ public final class CallContext {
     private volatile String clientAddress;
     private volatile Future<?> work;
     private volatile Future<?> timer;
+    private volatile Runnable onEnd;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     public CallContext(RawRequest raw, long startNanos) {
         this.raw = raw;
@@ -88,6 +90,18 @@ public final class CallContext {
 
     public void work(Future<?> work) {
         this.work = work;
+    }
+
+    /** Run once when the call ends (its answer written, or abandoned): returns what the call held. */
+    public void onEnd(Runnable action) {
+        this.onEnd = action;
+    }
+
+    public void end() {
+        Runnable r = onEnd;
+        if (r != null && ended.compareAndSet(false, true)) {
+            r.run();
+        }
     }
 
     public void timer(Future<?> timer) {

@@ -1,6 +1,8 @@
 package io.qimencallback.server.call;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.MethodNames;
 import io.qimencallback.protocol.QimenException;
@@ -12,7 +14,9 @@ import io.qimencallback.protocol.SystemParams;
 import io.qimencallback.protocol.body.BodyParser;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.handler.QimenHandler;
+import io.qimencallback.protocol.http.ContentKind;
 import io.qimencallback.protocol.http.InboundCall;
+import io.qimencallback.protocol.sign.SignatureBase;
 import io.qimencallback.protocol.sign.SignatureVerifier;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.config.AppSecrets;
@@ -22,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -89,15 +94,18 @@ public final class CallProcessor {
             throw new QimenException(ErrorCode.MISSING_PARAMETER, "missing required parameter: " + String.join(", ", missing));
         }
 
-        if (SignatureVerifier.verify(call.signatureBase(), call.sign(), call.param(SystemParams.SIGN_METHOD),
-                apps.get().secretsFor(appKey)).isEmpty()) {
+        Optional<SignatureVerifier.Match> match = SignatureVerifier.verify(call.signatureBase(), call.sign(),
+                call.param(SystemParams.SIGN_METHOD), apps.get().secretsFor(appKey));
+        if (match.isEmpty()) {
             listener.signatureFailed(ctx);
             throw new QimenException(ErrorCode.SIGN_CHECK_FAILURE);
         }
+        boolean blankPairsUnsigned = match.get().emptyValuesDropped();
 
         checkTimestamp(call.param(SystemParams.TIMESTAMP));
 
-        String client = sources.clientAddress(ctx.raw().peerAddress(), ctx.raw().headers().get("X-Forwarded-For"));
+        String client = sources.clientAddress(ctx.raw().peerAddress(),
+                String.join(",", ctx.raw().headers().getAll("X-Forwarded-For")));
         if (!sources.allows(client)) {
             throw new QimenException(ErrorCode.IP_NOT_ALLOWED, "source address " + client + " is not allowed");
         }
@@ -109,13 +117,22 @@ public final class CallProcessor {
         }
         ctx.handled(normalized, client);
 
-        JsonNode tree = BodyParser.parse(call.contentType().kind(), ctx.raw().body(), call.contentType().charset());
-        QimenRequest request = QimenRequest.of(call, tree, client);
+        // handlers see only what the signature covered: form fields as verified, never re-read from the raw body
+        JsonNode tree = call.contentType().kind() == ContentKind.FORM
+                ? formTree(blankPairsUnsigned ? SignatureBase.withoutBlankPairs(call.formFields()) : call.formFields())
+                : BodyParser.parse(call.contentType().kind(), ctx.raw().body(), call.contentType().charset());
+        QimenRequest request = QimenRequest.of(call, call.signedParams(blankPairsUnsigned), tree, client);
         QimenResponse response = handler.get().handle(request);
         if (response == null) {
             throw new IllegalStateException(handler.get().getClass().getName() + " returned no response");
         }
         return response;
+    }
+
+    private static ObjectNode formTree(Map<String, String> fields) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        fields.forEach(node::put);
+        return node;
     }
 
     private void checkTimestamp(String timestamp) throws QimenException {

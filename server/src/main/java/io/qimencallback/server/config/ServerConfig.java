@@ -31,6 +31,8 @@ public final class ServerConfig {
     private final Duration timestampTolerance;
     private final int maxBodyBytes;
     private final int maxHeaderBytes;
+    private final int maxInflightBytes;
+    private final int maxConnections;
     private final Path pluginsDir;
     private final List<Cidr> allowedSources;
     private final List<Cidr> trustedProxies;
@@ -64,6 +66,8 @@ public final class ServerConfig {
         this.timestampTolerance = b.timestampTolerance;
         this.maxBodyBytes = b.maxBodyBytes;
         this.maxHeaderBytes = b.maxHeaderBytes;
+        this.maxInflightBytes = b.maxInflightBytes;
+        this.maxConnections = b.maxConnections;
         this.pluginsDir = b.pluginsDir;
         this.allowedSources = cidrs(Setting.ALLOWED_SOURCES, b.allowedSources);
         this.trustedProxies = cidrs(Setting.TRUSTED_PROXIES, b.trustedProxies);
@@ -148,6 +152,8 @@ public final class ServerConfig {
     public Duration timestampTolerance() { return timestampTolerance; }
     public int maxBodyBytes() { return maxBodyBytes; }
     public int maxHeaderBytes() { return maxHeaderBytes; }
+    public int maxInflightBytes() { return maxInflightBytes; }
+    public int maxConnections() { return maxConnections; }
     /** May be {@code null}. */
     public Path pluginsDir() { return pluginsDir; }
     public List<Cidr> allowedSources() { return allowedSources; }
@@ -184,6 +190,8 @@ public final class ServerConfig {
         private Duration timestampTolerance;
         private int maxBodyBytes;
         private int maxHeaderBytes;
+        private int maxInflightBytes;
+        private int maxConnections;
         private Path pluginsDir;
         private List<String> allowedSources;
         private List<String> trustedProxies;
@@ -215,6 +223,8 @@ public final class ServerConfig {
         public Builder timestampTolerance(Duration d) { this.timestampTolerance = Objects.requireNonNull(d); return this; }
         public Builder maxBodyBytes(int n) { this.maxBodyBytes = n; return this; }
         public Builder maxHeaderBytes(int n) { this.maxHeaderBytes = n; return this; }
+        public Builder maxInflightBytes(int n) { this.maxInflightBytes = n; return this; }
+        public Builder maxConnections(int n) { this.maxConnections = n; return this; }
         public Builder pluginsDir(Path dir) { this.pluginsDir = dir; return this; }
         public Builder allowedSources(List<String> cidrs) { this.allowedSources = List.copyOf(cidrs); return this; }
         public Builder trustedProxies(List<String> cidrs) { this.trustedProxies = List.copyOf(cidrs); return this; }

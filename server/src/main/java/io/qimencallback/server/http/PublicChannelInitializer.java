@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
-import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,26 +23,27 @@ public final class PublicChannelInitializer extends ChannelInitializer<Channel> 
 
     private final ServiceEndpoint endpoint;
     private final ChannelGroup channels;
-    private final int maxHeaderBytes;
-    private final int maxBodyBytes;
-    private final Duration readTimeout;
-    private final Duration idleTimeout;
+    private final ConnectionLimits limits;
+    private final BodyBudget budget;
     private final SslContext tls;
 
     /** With {@code tls} non-null the port speaks HTTPS only. */
-    public PublicChannelInitializer(ServiceEndpoint endpoint, ChannelGroup channels, int maxHeaderBytes,
-                                    int maxBodyBytes, Duration readTimeout, Duration idleTimeout, SslContext tls) {
-        this.endpoint = endpoint;
-        this.channels = channels;
-        this.maxHeaderBytes = maxHeaderBytes;
-        this.maxBodyBytes = maxBodyBytes;
-        this.readTimeout = readTimeout;
-        this.idleTimeout = idleTimeout;
+    public PublicChannelInitializer(ServiceEndpoint endpoint, ChannelGroup channels, ConnectionLimits limits,
+                                    SslContext tls) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.channels = Objects.requireNonNull(channels, "channels");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.budget = new BodyBudget(limits.maxInflightBytes());
         this.tls = tls;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (channels.size() >= limits.maxConnections()) {
+            endpoint.metrics().connectionRefused();
+            ch.close();
+            return;
+        }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {
@@ -50,10 +51,10 @@ public final class PublicChannelInitializer extends ChannelInitializer<Channel> 
         }
         p.addLast("codec", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                .setMaxHeaderSize(maxHeaderBytes)));
-        p.addLast("idle", new IdleStateHandler(0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
-        p.addLast("read-timeout", new RequestReadTimeout(readTimeout, endpoint.metrics()));
-        p.addLast("aggregator", new CountingAggregator(maxBodyBytes, endpoint.metrics()));
-        p.addLast("qimen", new QimenHttpHandler(endpoint));
+                .setMaxHeaderSize(limits.maxHeaderBytes())));
+        p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        p.addLast("read-timeout", new RequestReadTimeout(limits.readTimeout(), endpoint.metrics()));
+        p.addLast("aggregator", new CountingAggregator(limits.maxBodyBytes(), endpoint.metrics()));
+        p.addLast("qimen", new QimenHttpHandler(endpoint, budget, limits.maxBodyBytes()));
     }
 }

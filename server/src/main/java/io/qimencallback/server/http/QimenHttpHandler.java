@@ -10,6 +10,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -20,7 +21,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.QimenResponse;
+import io.qimencallback.protocol.ResponseFormat;
 import io.qimencallback.protocol.ResponseWriter;
+import io.qimencallback.protocol.http.HeaderLookup;
 import io.qimencallback.protocol.http.RawRequest;
 import io.qimencallback.server.call.AccessLog;
 import io.qimencallback.server.call.CallContext;
@@ -28,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,18 +48,37 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final Logger log = LoggerFactory.getLogger(QimenHttpHandler.class);
     private static final AttributeKey<Boolean> BUSY = PublicChannelInitializer.BUSY;
 
+    /** Pipelined requests a connection may have waiting behind the one being processed. */
+    static final int MAX_PIPELINED = 16;
+    private static final byte[] SYSTEM_ERROR_XML = ResponseWriter.render(QimenResponse.failure(ErrorCode.SYSTEM_ERROR),
+            ResponseFormat.XML);
+
     private final ServiceEndpoint endpoint;
+    private final BodyBudget budget;
+    private final long maxPipelinedBytes;
     /** Requests decoded while a call was in progress; touched on the event loop only. */
     private final Deque<FullHttpRequest> pipelined = new ArrayDeque<>();
+    private long pipelinedBytes;
     private boolean busy;
 
-    QimenHttpHandler(ServiceEndpoint endpoint) {
+    QimenHttpHandler(ServiceEndpoint endpoint, BodyBudget budget, long maxPipelinedBytes) {
         this.endpoint = endpoint;
+        this.budget = budget;
+        this.maxPipelinedBytes = maxPipelinedBytes;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (busy) {
+            // reading is paused, but requests already decoded from the last read still arrive: hold a few, in order;
+            // a client that pipelines more than that (or more bytes than one body may have) is cut off
+            if (pipelined.size() >= MAX_PIPELINED || pipelinedBytes + req.content().readableBytes() > maxPipelinedBytes) {
+                log.debug("closing connection from {}: too many pipelined requests", peer(ctx));
+                releasePipelined();
+                ctx.close();
+                return;
+            }
+            pipelinedBytes += req.content().readableBytes();
             pipelined.add(req.retain());
             return;
         }
@@ -84,16 +107,22 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         String rawQuery = q < 0 ? "" : stripFragment(uri.substring(q + 1));
-        RawRequest raw = new RawRequest(req.method().name(), rawQuery, req.headers()::get,
+        int size = req.content().readableBytes();
+        RawRequest raw = new RawRequest(req.method().name(), rawQuery, headers(req.headers()),
                 ByteBufUtil.getBytes(req.content()), peer(ctx), Instant.now());
-        dispatch(ctx, new CallContext(raw, System.nanoTime()), req.protocolVersion(), HttpUtil.isKeepAlive(req));
+        dispatch(ctx, new CallContext(raw, System.nanoTime()), req.protocolVersion(), HttpUtil.isKeepAlive(req), size);
     }
 
-    private void dispatch(ChannelHandlerContext ctx, CallContext call, HttpVersion version, boolean keepAlive) {
+    private void dispatch(ChannelHandlerContext ctx, CallContext call, HttpVersion version, boolean keepAlive, int size) {
         busy = true;
         ctx.channel().attr(BUSY).set(Boolean.TRUE);
         ctx.channel().config().setAutoRead(false);
         endpoint.metrics().callStarted();
+        if (!budget.tryAcquire(size)) {
+            answer(ctx, call, QimenResponse.failure(ErrorCode.OVERLOADED), version, keepAlive);
+            return;
+        }
+        call.onEnd(() -> budget.release(size));
         try {
             call.work(endpoint.workers().submit(() -> answer(ctx, call, endpoint.processor().process(call), version,
                     keepAlive)));
@@ -103,9 +132,9 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         long remaining = endpoint.deadline().toNanos() - (System.nanoTime() - call.startNanos());
         ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
-            if (!call.isAnswered()) {
-                call.cancelWork();
-                answer(ctx, call, QimenResponse.failure(ErrorCode.HANDLER_TIMEOUT), version, keepAlive);
+            if (call.claimAnswer()) {
+                call.cancelWork(); // claimed first, so a worker that has just answered is never interrupted
+                deliver(ctx, call, QimenResponse.failure(ErrorCode.HANDLER_TIMEOUT), version, keepAlive);
             }
         }, Math.max(0, remaining), TimeUnit.NANOSECONDS);
         call.timer(timer);
@@ -114,28 +143,32 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
     }
 
-    /**
-     * Called from a worker, the timer or the event loop; only the first caller answers. The answer is rendered, timed
-     * and logged where it was computed; one task then hands it to the event loop, which cancels the timer (no
-     * cross-thread cancellation) and writes.
-     */
+    /** Called from a worker or the event loop; only the first caller (of this and the timer) answers. */
     private void answer(ChannelHandlerContext ctx, CallContext call, QimenResponse response, HttpVersion version,
                         boolean keepAlive) {
-        if (!call.claimAnswer()) {
-            return;
+        if (call.claimAnswer()) {
+            deliver(ctx, call, response, version, keepAlive);
         }
+    }
+
+    /**
+     * Renders, times and logs the claimed answer where it was computed; one task then hands it to the event loop,
+     * which cancels the timer (no cross-thread cancellation) and writes. Whatever fails here, an answer is still sent:
+     * a claimed call that sent nothing would hold its connection for ever.
+     */
+    private void deliver(ChannelHandlerContext ctx, CallContext call, QimenResponse response, HttpVersion version,
+                         boolean keepAlive) {
         byte[] body;
         try {
             body = ResponseWriter.render(response, call.format());
-        } catch (RuntimeException e) {
-            // a handler's field the renderer cannot write must not leave the connection waiting for ever
-            log.error("cannot render the answer of {}", call.methodTag(), e);
-            response = QimenResponse.failure(ErrorCode.SYSTEM_ERROR);
-            body = ResponseWriter.render(response, call.format());
+            long nanos = System.nanoTime() - call.startNanos();
+            endpoint.metrics().callFinished(call.methodTag(), response, nanos);
+            AccessLog.record(call, response, nanos, body.length);
+        } catch (Throwable t) {
+            log.error("cannot render or record the answer of {}", call.methodTag(), t);
+            body = call.format() == ResponseFormat.XML ? SYSTEM_ERROR_XML
+                    : ResponseWriter.render(QimenResponse.failure(ErrorCode.SYSTEM_ERROR), ResponseFormat.JSON);
         }
-        long nanos = System.nanoTime() - call.startNanos();
-        endpoint.metrics().callFinished(call.methodTag(), response, nanos);
-        AccessLog.record(call, response, nanos, body.length);
         byte[] rendered = body;
         if (ctx.executor().inEventLoop()) {
             send(ctx, call, rendered, version, keepAlive);
@@ -143,7 +176,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             try {
                 ctx.executor().execute(() -> send(ctx, call, rendered, version, keepAlive));
             } catch (RejectedExecutionException e) {
-                // the event loop is gone: the server is stopping and the connection with it
+                call.end(); // the event loop is gone: the server is stopping and the connection with it
             }
         }
     }
@@ -152,6 +185,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         call.cancelTimer();
         FullHttpResponse r = HttpResponses.of(version, HttpResponseStatus.OK, call.format().contentType(), body);
         write(ctx, r, keepAlive).addListener(f -> {  // listeners run on the event loop
+            call.end();
             endpoint.metrics().callEnded();
             next(ctx);
         });
@@ -167,6 +201,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         FullHttpRequest req;
         while (!busy && (req = pipelined.poll()) != null) {
+            pipelinedBytes -= req.content().readableBytes();
             try {
                 serve(ctx, req);
             } finally {
@@ -183,6 +218,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         while ((req = pipelined.poll()) != null) {
             req.release();
         }
+        pipelinedBytes = 0;
     }
 
     @Override
@@ -222,6 +258,20 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
         }
         return HttpResponseStatus.BAD_REQUEST;
+    }
+
+    private static HeaderLookup headers(HttpHeaders h) {
+        return new HeaderLookup() {
+            @Override
+            public String get(String name) {
+                return h.get(name);
+            }
+
+            @Override
+            public List<String> getAll(String name) {
+                return h.getAll(name);
+            }
+        };
     }
 
     private static String stripFragment(String query) {

@@ -37,6 +37,12 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     private void expire(ChannelHandlerContext ctx) {
         timer = null;
+        if (Boolean.TRUE.equals(ctx.channel().attr(PublicChannelInitializer.BUSY).get())) {
+            // a pipelined request waits behind a call in progress: its clock starts again, and no 408 overtakes
+            // the answer of that call
+            timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
+            return;
+        }
         if (ctx.channel().isActive()) {
             metrics.httpRejected(HttpResponseStatus.REQUEST_TIMEOUT.code());
             HttpResponses.sendAndClose(ctx, HttpResponseStatus.REQUEST_TIMEOUT);

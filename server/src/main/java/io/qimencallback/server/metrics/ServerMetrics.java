@@ -47,6 +47,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, Counter> rejections = new ConcurrentHashMap<>();
     private final Counter signatureFailures;
+    private final Counter connectionsRefused;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
@@ -54,6 +55,9 @@ public final class ServerMetrics implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.signatureFailures = Counter.builder("qimen.signature.failures")
                 .description("Calls refused with sign-check-failure")
+                .register(registry);
+        this.connectionsRefused = Counter.builder("qimen.connections.refused")
+                .description("Connections closed at once because max_connections were open")
                 .register(registry);
         Gauge.builder("qimen.requests.inflight", inFlight, AtomicInteger::get)
                 .description("Calls received and whose answer is not yet written")
@@ -88,6 +92,17 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder("qimen.executor.capacity", executor, e -> e.getQueue().remainingCapacity())
                 .description("Free places in the worker queue")
                 .register(registry);
+    }
+
+    /** Open connections on the public port. */
+    public void bindConnections(java.util.Collection<?> connections) {
+        Gauge.builder("qimen.connections.open", connections, java.util.Collection::size)
+                .description("Open connections on the public port")
+                .register(registry);
+    }
+
+    public void connectionRefused() {
+        connectionsRefused.increment();
     }
 
     public void callStarted() {

@@ -41,7 +41,8 @@ class QimenHttpHandlerTest {
                 new SourcePolicy(List.of(), List.of()), HandlerRegistry.empty(), Clock.systemUTC(), c -> { });
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, workers, Duration.ofSeconds(5), metrics, () -> false);
         EmbeddedChannel server = new EmbeddedChannel(new PublicChannelInitializer(endpoint,
-                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), 8192, maxBody, Duration.ofSeconds(30), Duration.ofSeconds(60), null));
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new ConnectionLimits(8192, maxBody, 1 << 26, 100,
+                Duration.ofSeconds(30), Duration.ofSeconds(60)), null));
         return server;
     }
 
