@@ -72,6 +72,27 @@ class DeadlinesAndLoadTest {
     }
 
     @Test
+    void bodiesBeyondTheInFlightBudgetAreAnsweredOverloaded() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        QimenHandler blocking = Handlers.of("block.call", r -> {
+            entered.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return QimenResponse.success();
+        });
+        String body = "<request>" + "x".repeat(3000) + "</request>";
+        try (TestServer s = TestServer.start(c -> c.maxInflightBytes(4000), blocking)) {
+            CompletableFuture<GatewayResponse> first = CompletableFuture.supplyAsync(() -> s.send(s.call("block.call").xmlBody(body)));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(s.send(s.call("block.call").xmlBody(body)).code()).isEqualTo("overloaded");
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS).isSuccess()).isTrue();
+            assertThat(s.send(s.call("block.call").xmlBody(body)).isSuccess()).as("budget returned").isTrue();
+        }
+    }
+
+    @Test
     void manyConcurrentCallsAllAnswered() throws Exception {
         AtomicBoolean overlapped = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();

@@ -14,6 +14,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,14 @@ class HttpLayerTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(c -> c.readTimeout(Duration.ofSeconds(1)).maxHeaderBytes(4096),
-                Handlers.of("deliveryorder.create", r -> QimenResponse.success().with("n", r.param("n").orElse(""))));
+        server = TestServer.start(c -> c.readTimeout(Duration.ofSeconds(1)).maxHeaderBytes(4096)
+                        .allowedSources(List.of("10.0.0.0/8")).trustedProxies(List.of("127.0.0.1")),
+                Handlers.of(Set.of("deliveryorder.create", "slow.call"), r -> {
+                    if (r.method().equals("slow.call")) {
+                        Thread.sleep(1500);
+                    }
+                    return QimenResponse.success().with("n", r.param("n").orElse(""));
+                }));
     }
 
     @AfterAll
@@ -54,7 +62,7 @@ class HttpLayerTest {
 
             assertThat(answer).startsWith("HTTP/1.1 400");
         }
-        assertThat(server.send(server.call("deliveryorder.create")).isSuccess()).isTrue();
+        assertThat(server.send(server.call("deliveryorder.create").header("X-Forwarded-For", "10.0.0.1")).isSuccess()).isTrue();
     }
 
     @Test
@@ -84,18 +92,77 @@ class HttpLayerTest {
     void http10WithoutKeepAliveIsClosedAfterTheAnswer() throws Exception {
         try (Socket socket = connect()) {
             GatewayRequest r = server.call("deliveryorder.create").build();
-            socket.getOutputStream().write(("GET /qimen?" + r.query() + " HTTP/1.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(("GET /qimen?" + r.query() + " HTTP/1.0\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             String answer = readToEnd(socket.getInputStream());
 
             assertThat(answer).startsWith("HTTP/1.0 200").contains("<flag>success</flag>");
         }
     }
 
+    @Test
+    void pipelinedRequestWaitingBehindASlowCallGetsNo408() throws Exception {
+        try (Socket socket = connect()) {
+            // the second request's head and part of its body are sent while the first runs past the read timeout
+            String second = request("2");
+            int split = second.length() - 5;
+            socket.getOutputStream().write((request("slow.call", "1") + second.substring(0, split))
+                    .getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(1200);
+            socket.getOutputStream().write(second.substring(split).getBytes(StandardCharsets.US_ASCII));
+            String answers = readUntil(socket.getInputStream(), "<n>2</n>");
+
+            assertThat(answers).doesNotContain("408").contains("<n>1</n>", "<n>2</n>");
+        }
+    }
+
+    @Test
+    void tooManyPipelinedRequestsCloseTheConnection() throws Exception {
+        try (Socket socket = connect()) {
+            StringBuilder flood = new StringBuilder(request("slow.call", "0"));
+            for (int i = 0; i < 40; i++) {
+                flood.append(request(Integer.toString(i)));
+            }
+            socket.getOutputStream().write(flood.toString().getBytes(StandardCharsets.US_ASCII));
+            readToEnd(socket.getInputStream()); // the server closes; a socket timeout fails the test
+        }
+        assertThat(server.send(server.call("deliveryorder.create").header("X-Forwarded-For", "10.0.0.1")).isSuccess()).isTrue();
+    }
+
+    @Test
+    void forwardedForOnSeveralLinesIsReadAsOneList() throws Exception {
+        // a client's own line first, the proxy's appended line last: the right-most untrusted address is the caller
+        try (Socket socket = connect()) {
+            GatewayRequest r = server.call("deliveryorder.create").build();
+            socket.getOutputStream().write(("GET /qimen?" + r.query() + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    + "X-Forwarded-For: 10.9.9.9\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(readToEnd(socket.getInputStream())).contains("<code>ip-not-allowed</code>", "203.0.113.7");
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosed() throws Exception {
+        try (TestServer limited = TestServer.start(c -> c.maxConnections(2));
+             Socket a = new Socket("127.0.0.1", limited.server().port());
+             Socket b = new Socket("127.0.0.1", limited.server().port());
+             Socket c = new Socket("127.0.0.1", limited.server().port())) {
+            c.setSoTimeout(5000);
+            assertThat(c.getInputStream().read()).isEqualTo(-1);
+            assertThat(limited.admin("/metrics").body()).contains("qimen_connections_refused_total 1.0");
+        }
+    }
+
     private static String request(String n) {
-        GatewayRequest r = server.call("deliveryorder.create").param("n", n).xmlBody("<request/>").build();
+        return request("deliveryorder.create", n);
+    }
+
+    private static String request(String method, String n) {
+        GatewayRequest r = server.call(method).param("n", n).header("X-Forwarded-For", "10.0.0.1")
+                .xmlBody("<request/>").build();
         byte[] body = r.body();
         return "POST /qimen?" + r.query() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + r.headers().get("Content-Type")
-                + "\r\nContent-Length: " + body.length + "\r\n\r\n" + new String(body, StandardCharsets.UTF_8);
+                + "\r\nX-Forwarded-For: 10.0.0.1\r\nContent-Length: " + body.length + "\r\n\r\n"
+                + new String(body, StandardCharsets.UTF_8);
     }
 
     private static Socket connect() throws IOException {

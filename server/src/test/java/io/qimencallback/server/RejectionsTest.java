@@ -29,7 +29,7 @@ class RejectionsTest {
     private static final AtomicInteger handled = new AtomicInteger();
     private static final QimenHandler OK = Handlers.of(Set.of("deliveryorder.create", "custom.json"), r -> {
         handled.incrementAndGet();
-        return QimenResponse.success();
+        return QimenResponse.success().with("params", String.join(",", new java.util.TreeSet<>(r.params().keySet())));
     });
     private static final QimenHandler THROWS = Handlers.of("boom.runtime", r -> {
         throw new IllegalStateException("receiver 张三 13800000000 exploded");
@@ -197,6 +197,24 @@ class RejectionsTest {
             assertThat(listed.send(listed.call("deliveryorder.create").signOverride("BAD")).code())
                     .isEqualTo("sign-check-failure");
         }
+    }
+
+    @Test
+    void pairsTheSignatureDidNotCoverNeverReachTheHandler() {
+        // signed as TOP senders sign (blank pairs dropped), sent with a blank pair added: accepted, pair withheld
+        var signed = server.call("deliveryorder.create").build();
+        HttpResponse<String> r = server.raw("POST", "/qimen?" + signed.query() + "&smuggled=%20", Map.of(), new byte[0]);
+
+        assertThat(r.body()).contains("<flag>success</flag>").doesNotContain("smuggled");
+    }
+
+    @Test
+    void formFieldsThatDisagreeWithTheQueryAreRefused() {
+        var signed = server.call("deliveryorder.create").formField("pageNo", "1").build();
+        HttpResponse<String> r = server.raw("POST", "/qimen?" + signed.query(),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"), "pageNo=1&method=boom.runtime".getBytes());
+
+        assertThat(r.body()).contains("<code>invalid-body</code>", "differs from the query parameter");
     }
 
     @Test
