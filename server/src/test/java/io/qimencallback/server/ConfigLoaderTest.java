@@ -85,13 +85,25 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theShippedExampleFileLoads() {
+    void theShippedExampleFileLoadsAndNeedsRealSecrets() {
         Path example = Path.of("../deploy/qimen.example.yml");
-        ServerConfig c = ConfigLoader.load(example, Map.of());
+        assertThatThrownBy(() -> ConfigLoader.load(example, Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("QIMEN_APPS");
 
+        ServerConfig c = ConfigLoader.load(example, Map.of("QIMEN_APPS", "12345678:s3cret"));
         assertThat(c.demo()).isFalse();
         assertThat(c.port()).isEqualTo(8080);
-        assertThat(c.apps().secretsFor("12345678")).containsExactly("replace-with-your-app-secret");
+        assertThat(c.bind()).isEqualTo("0.0.0.0");
+        assertThat(c.apps().secretsFor("12345678")).containsExactly("s3cret");
+    }
+
+    @Test
+    void yamlSecretsMayContainCommasAndColons(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("q.yml"), "apps:\n  \"k\": [\"ab,cd:ef\"]\n");
+        ServerConfig c = ConfigLoader.load(file, Map.of());
+
+        assertThat(c.apps().secretsFor("k")).containsExactly("ab,cd:ef");
+        assertThat(c.apps().secretsFor("cd")).isEmpty();
     }
 
     @Test

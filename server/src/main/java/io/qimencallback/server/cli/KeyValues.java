@@ -29,7 +29,9 @@ final class KeyValues {
         return "text/xml";
     }
 
-    static CommandLine.ParameterException usage(CommandLine cmd, String message) {
-        return new CommandLine.ParameterException(cmd, message);
+    static void requireSecret(CommandLine.Model.CommandSpec spec, String secret) {
+        if (secret == null || secret.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing the secret: --secret or QIMEN_SECRET");
+        }
     }
 }

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,8 +35,12 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--app-key", required = true)
     private String appKey;
 
-    @Option(names = "--secret", required = true)
+    @Option(names = "--secret", defaultValue = "${env:QIMEN_SECRET}",
+            description = "The app secret (default: environment variable QIMEN_SECRET, which keeps it out of ps and shell history).")
     private String secret;
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--body", paramLabel = "FILE", description = "Body file (XML or JSON, sent byte for byte).")
     private Path body;
@@ -75,6 +81,7 @@ public final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        KeyValues.requireSecret(spec, secret);
         SignMethod sm = SignMethod.fromWireName(signMethod)
                 .orElseThrow(() -> new IllegalArgumentException("unknown sign method " + signMethod));
         GatewayRequest.Builder b = GatewayRequest.builder(method).appKey(appKey).secret(secret).signMethod(sm).charset(charset);

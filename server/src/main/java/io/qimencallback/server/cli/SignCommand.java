@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** Prints the sign of given parameters and body, computed exactly as the server verifies. */
@@ -16,8 +18,12 @@ import picocli.CommandLine.Option;
         description = "Print the Qimen sign for parameters and a body.")
 public final class SignCommand implements Callable<Integer> {
 
-    @Option(names = "--secret", required = true, description = "The app secret.")
+    @Option(names = "--secret", defaultValue = "${env:QIMEN_SECRET}",
+            description = "The app secret (default: environment variable QIMEN_SECRET, which keeps it out of ps and shell history).")
     private String secret;
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--sign-method", defaultValue = "md5", description = "md5, hmac or hmac-sha256 (default: ${DEFAULT-VALUE}).")
     private String signMethod;
@@ -42,6 +48,7 @@ public final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        KeyValues.requireSecret(spec, secret);
         SignMethod method = SignMethod.fromWireName(signMethod)
                 .orElseThrow(() -> new IllegalArgumentException("unknown sign method " + signMethod));
         Map<String, String> all = new LinkedHashMap<>(UrlEncoding.parseQuery(query, charset));

@@ -37,7 +37,11 @@ public final class ConfigLoader {
             for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 Setting s = byKey(e.getKey(), file);
-                s.apply(b, text(s, e.getValue()), file.toString());
+                if (s == Setting.APPS && e.getValue().isObject()) {
+                    b.apps(apps(e.getValue(), file)); // built directly: a secret may contain any character
+                } else {
+                    s.apply(b, text(s, e.getValue()), file.toString());
+                }
             }
         }
         for (Setting s : Setting.values()) {
@@ -77,7 +81,24 @@ public final class ConfigLoader {
                 + Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.joining(", ")));
     }
 
-    /** Scalars as text; lists joined with commas; for {@code apps}, a map of app key to a secret or a list of them. */
+    /** {@code apps} as a map of app key to a secret or a list of secrets. */
+    private static AppSecrets apps(JsonNode map, Path file) {
+        AppSecrets.Builder b = AppSecrets.builder();
+        try {
+            map.fields().forEachRemaining(e -> {
+                if (e.getValue().isArray()) {
+                    e.getValue().forEach(secret -> b.add(e.getKey(), secret.asText()));
+                } else {
+                    b.add(e.getKey(), e.getValue().asText());
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(Setting.APPS.env() + " (apps, from " + file + "): " + e.getMessage());
+        }
+        return b.build();
+    }
+
+    /** Scalars as text; lists joined with commas. */
     private static String text(Setting s, JsonNode v) {
         if (v.isNull()) {
             return "";
@@ -85,20 +106,11 @@ public final class ConfigLoader {
         if (v.isValueNode()) {
             return v.asText();
         }
-        List<String> parts = new ArrayList<>();
-        if (v.isArray()) {
-            v.forEach(item -> parts.add(item.asText()));
-        } else if (s == Setting.APPS) {
-            v.fields().forEachRemaining(e -> {
-                if (e.getValue().isArray()) {
-                    e.getValue().forEach(secret -> parts.add(e.getKey() + ":" + secret.asText()));
-                } else {
-                    parts.add(e.getKey() + ":" + e.getValue().asText());
-                }
-            });
-        } else {
+        if (!v.isArray()) {
             throw new ConfigException(s.env() + " (" + s.key() + "): expected a value or a list");
         }
+        List<String> parts = new ArrayList<>();
+        v.forEach(item -> parts.add(item.asText()));
         return String.join(",", parts);
     }
 }
