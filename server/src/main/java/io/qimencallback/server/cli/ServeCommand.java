@@ -9,6 +9,7 @@ import io.qimencallback.server.config.Setting;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -41,6 +42,25 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("handler error: " + e.getMessage());
             return 2;
         }
+        // signals are taken over before the server reports ready, so that no SIGTERM can arrive in between and end
+        // the JVM without a drain
+        AtomicReference<QimenServer> running = new AtomicReference<>();
+        Runnable drain = () -> new Thread(() -> {
+            QimenServer s = running.get();
+            if (s != null) {
+                s.stop();
+            }
+            System.exit(0);
+        }, "qimen-shutdown").start();
+        Signal.handle(new Signal("TERM"), sig -> drain.run());
+        Signal.handle(new Signal("INT"), sig -> drain.run());
+        // SIGHUP re-reads the secrets file (rotation without a restart) instead of ending the JVM
+        Signal.handle(new Signal("HUP"), sig -> {
+            QimenServer s = running.get();
+            if (s != null) {
+                s.reloadSecrets();
+            }
+        });
         QimenServer server;
         try {
             server = QimenServer.start(config, handlers);
@@ -48,15 +68,8 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("cannot start: " + e.getMessage());
             return 1;
         }
+        running.set(server);
         announce(server, handlers);
-        Runnable drain = () -> new Thread(() -> {
-            server.stop();
-            System.exit(0);
-        }, "qimen-shutdown").start();
-        Signal.handle(new Signal("TERM"), s -> drain.run());
-        Signal.handle(new Signal("INT"), s -> drain.run());
-        // SIGHUP re-reads the secrets file (rotation without a restart) instead of ending the JVM
-        Signal.handle(new Signal("HUP"), s -> server.reloadSecrets());
         server.awaitStopped();
         return 0;
     }
