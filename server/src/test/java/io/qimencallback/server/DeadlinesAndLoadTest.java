@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Handlers slower than the deadline, and more calls than workers and queue can hold. */
@@ -47,16 +48,11 @@ class DeadlinesAndLoadTest {
 
     @Test
     void fullQueueAnswersOverloadedAtOnce() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        QimenHandler blocking = Handlers.of("block.call", r -> {
-            entered.countDown();
-            release.await(10, TimeUnit.SECONDS);
-            return QimenResponse.success();
-        });
+        Gate gate = new Gate();
+        QimenHandler blocking = gate.handler("block.call");
         try (TestServer s = TestServer.start(c -> c.workerThreads(1).workerQueue(1), blocking)) {
             CompletableFuture<GatewayResponse> first = CompletableFuture.supplyAsync(() -> s.send(s.call("block.call")));
-            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered.await(5, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<GatewayResponse> queued = CompletableFuture.supplyAsync(() -> s.send(s.call("block.call")));
             awaitQueueDepth(s, 1);
 
@@ -65,7 +61,7 @@ class DeadlinesAndLoadTest {
             assertThat(rejected.code()).isEqualTo("overloaded");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
 
-            release.countDown();
+            gate.release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS).isSuccess()).isTrue();
             assertThat(queued.get(5, TimeUnit.SECONDS).isSuccess()).isTrue();
         }
@@ -73,20 +69,15 @@ class DeadlinesAndLoadTest {
 
     @Test
     void bodiesBeyondTheInFlightBudgetAreAnsweredOverloaded() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch entered = new CountDownLatch(1);
-        QimenHandler blocking = Handlers.of("block.call", r -> {
-            entered.countDown();
-            release.await(10, TimeUnit.SECONDS);
-            return QimenResponse.success();
-        });
+        Gate gate = new Gate();
+        QimenHandler blocking = gate.handler("block.call");
         String body = "<request>" + "x".repeat(3000) + "</request>";
         try (TestServer s = TestServer.start(c -> c.maxInflightBytes(4000), blocking)) {
             CompletableFuture<GatewayResponse> first = CompletableFuture.supplyAsync(() -> s.send(s.call("block.call").xmlBody(body)));
-            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered.await(5, TimeUnit.SECONDS)).isTrue();
 
             assertThat(s.send(s.call("block.call").xmlBody(body)).code()).isEqualTo("overloaded");
-            release.countDown();
+            gate.release.countDown();
             assertThat(first.get(5, TimeUnit.SECONDS).isSuccess()).isTrue();
             assertThat(s.send(s.call("block.call").xmlBody(body)).isSuccess()).as("budget returned").isTrue();
         }
@@ -95,7 +86,7 @@ class DeadlinesAndLoadTest {
     @Test
     void manyConcurrentCallsAllAnswered() throws Exception {
         AtomicBoolean overlapped = new AtomicBoolean();
-        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger running = new AtomicInteger();
         QimenHandler h = Handlers.of("work.call", r -> {
             if (running.incrementAndGet() > 1) {
                 overlapped.set(true);
@@ -117,6 +108,20 @@ class DeadlinesAndLoadTest {
             }
             assertThat(overlapped).as("handlers ran in parallel").isTrue();
             assertThat(s.server().metrics().inFlight()).isZero();
+        }
+    }
+
+    /** A handler that holds every call until released, and says when the first one is in. */
+    private static final class Gate {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        QimenHandler handler(String method) {
+            return Handlers.of(method, r -> {
+                entered.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                return QimenResponse.success();
+            });
         }
     }
 
