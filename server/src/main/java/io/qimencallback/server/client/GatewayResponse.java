@@ -1,18 +1,14 @@
 package io.qimencallback.server.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.body.BodyParser;
 import io.qimencallback.protocol.http.ContentType;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** An answer from a service address, with the Qimen fields read out of XML or JSON. */
 public final class GatewayResponse {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final int status;
     private final String contentType;
     private final byte[] body;
@@ -45,15 +41,6 @@ public final class GatewayResponse {
     public String code() { return tree.path("code").asText(null); }
     public String message() { return tree.path("message").asText(null); }
     public boolean isSuccess() { return "success".equals(flag()); }
-
-    /** The body parsed as JSON, or {@code null}, for callers that need the raw document. */
-    public JsonNode json() {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
 
     @Override
     public String toString() {
