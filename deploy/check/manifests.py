@@ -138,6 +138,10 @@ def dockerfile():
     for line in re.findall(r"^COPY (?!--from)(.+)$", text, re.M):
         for src in line.split()[:-1]:
             check((ROOT / src).exists(), f"Dockerfile copies missing {src}")
+    copied = {src for line in re.findall(r"^COPY (?!--from)(.+)$", text, re.M) for src in line.split()[:-1]}
+    # Maven reads every module the root pom lists, built or not: a module added without its pom breaks the image
+    for module in re.findall(r"<module>([^<]+)</module>", (ROOT / "pom.xml").read_text()):
+        check(f"{module}/pom.xml" in copied, f"Dockerfile does not copy {module}/pom.xml (a module of the root pom)")
     check(re.search(r"^USER 10001", text, re.M), "Dockerfile does not run as the non-root user")
     check("/health/ready" in (DEPLOY / "docker/healthcheck.sh").read_text(), "health check is not /health/ready")
 
