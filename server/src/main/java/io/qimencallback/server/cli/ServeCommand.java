@@ -9,6 +9,8 @@ import io.qimencallback.server.config.Setting;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,9 @@ public final class ServeCommand implements Callable<Integer> {
         // signals are taken over before the server reports ready, so that no SIGTERM can arrive in between and end
         // the JVM without a drain
         AtomicReference<QimenServer> running = new AtomicReference<>();
+        CountDownLatch startDecided = new CountDownLatch(1);
         Runnable drain = () -> new Thread(() -> {
+            awaitQuietly(startDecided); // a signal during start waits for the server, then drains it
             QimenServer s = running.get();
             if (s != null) {
                 s.stop();
@@ -64,14 +68,24 @@ public final class ServeCommand implements Callable<Integer> {
         QimenServer server;
         try {
             server = QimenServer.start(config, handlers);
+            running.set(server);
         } catch (IllegalStateException e) {
             System.err.println("cannot start: " + e.getMessage());
             return 1;
+        } finally {
+            startDecided.countDown();
         }
-        running.set(server);
         announce(server, handlers);
         server.awaitStopped();
         return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void announce(QimenServer server, HandlerRegistry handlers) {

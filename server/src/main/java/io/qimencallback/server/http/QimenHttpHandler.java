@@ -52,6 +52,8 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     static final int MAX_PIPELINED = 16;
     private static final byte[] SYSTEM_ERROR_XML = ResponseWriter.render(QimenResponse.failure(ErrorCode.SYSTEM_ERROR),
             ResponseFormat.XML);
+    private static final byte[] SYSTEM_ERROR_JSON = ResponseWriter.render(QimenResponse.failure(ErrorCode.SYSTEM_ERROR),
+            ResponseFormat.JSON);
 
     private final ServiceEndpoint endpoint;
     private final BodyBudget budget;
@@ -60,6 +62,10 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private final Deque<FullHttpRequest> pipelined = new ArrayDeque<>();
     private long pipelinedBytes;
     private boolean busy;
+    /** A close is pending (an answer without keep-alive, a rejected request): serve nothing more. */
+    private boolean closing;
+    /** The call being processed, if any. */
+    private CallContext current;
 
     QimenHttpHandler(ServiceEndpoint endpoint, BodyBudget budget, long maxPipelinedBytes) {
         this.endpoint = endpoint;
@@ -117,12 +123,17 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         busy = true;
         ctx.channel().attr(BUSY).set(Boolean.TRUE);
         ctx.channel().config().setAutoRead(false);
+        current = call;
         endpoint.metrics().callStarted();
         if (!budget.tryAcquire(size)) {
+            call.onEnd(endpoint.metrics()::callEnded);
             answer(ctx, call, QimenResponse.failure(ErrorCode.OVERLOADED), version, keepAlive);
             return;
         }
-        call.onEnd(() -> budget.release(size));
+        call.onEnd(() -> {
+            budget.release(size);
+            endpoint.metrics().callEnded();
+        });
         try {
             call.work(endpoint.workers().submit(() -> answer(ctx, call, endpoint.processor().process(call), version,
                     keepAlive)));
@@ -166,8 +177,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             AccessLog.record(call, response, nanos, body.length);
         } catch (Throwable t) {
             log.error("cannot render or record the answer of {}", call.methodTag(), t);
-            body = call.format() == ResponseFormat.XML ? SYSTEM_ERROR_XML
-                    : ResponseWriter.render(QimenResponse.failure(ErrorCode.SYSTEM_ERROR), ResponseFormat.JSON);
+            body = call.format() == ResponseFormat.XML ? SYSTEM_ERROR_XML : SYSTEM_ERROR_JSON;
         }
         byte[] rendered = body;
         if (ctx.executor().inEventLoop()) {
@@ -182,13 +192,19 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     private void send(ChannelHandlerContext ctx, CallContext call, byte[] body, HttpVersion version, boolean keepAlive) {
-        call.cancelTimer();
-        FullHttpResponse r = HttpResponses.of(version, HttpResponseStatus.OK, call.format().contentType(), body);
-        write(ctx, r, keepAlive).addListener(f -> {  // listeners run on the event loop
+        try {
+            call.cancelTimer();
+            FullHttpResponse r = HttpResponses.of(version, HttpResponseStatus.OK, call.format().contentType(), body);
+            write(ctx, r, keepAlive).addListener(f -> {  // listeners run on the event loop
+                call.end();
+                next(ctx);
+            });
+        } catch (RuntimeException e) {
+            // nothing can be sent on this connection any more: give back what the call holds and drop it
+            log.error("cannot write an answer; closing the connection", e);
             call.end();
-            endpoint.metrics().callEnded();
-            next(ctx);
-        });
+            ctx.close();
+        }
     }
 
     /** After an answer is written: the next pipelined request, or back to reading the socket. */
@@ -200,7 +216,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         FullHttpRequest req;
-        while (!busy && (req = pipelined.poll()) != null) {
+        while (!busy && !closing && (req = pipelined.poll()) != null) {
             pipelinedBytes -= req.content().readableBytes();
             try {
                 serve(ctx, req);
@@ -208,7 +224,9 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 req.release();
             }
         }
-        if (!busy) {
+        if (closing) {
+            releasePipelined();
+        } else if (!busy) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -232,6 +250,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         HttpUtil.setKeepAlive(r, keep);
         ChannelFuture f = ctx.writeAndFlush(r);
         if (!keep) {
+            closing = true;
             f.addListener(ChannelFutureListener.CLOSE);
         }
         return f;
@@ -243,6 +262,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
+        closing = true;
         endpoint.metrics().httpRejected(status.code());
         HttpResponses.sendAndClose(ctx, status);
     }
@@ -286,7 +306,9 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent && !busy) {
+        // idle and not busy; or busy with an answer the client has not taken in a whole idle period (its receive
+        // window stays shut): either way the connection only holds resources
+        if (evt instanceof IdleStateEvent && (!busy || current != null && current.isAnswered())) {
             ctx.close();
             return;
         }
