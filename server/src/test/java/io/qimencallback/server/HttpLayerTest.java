@@ -23,14 +23,18 @@ import org.junit.jupiter.api.Test;
 /** What arrives as bytes on a socket: keep-alive, pipelining, malformed and slow clients. */
 class HttpLayerTest {
     private static TestServer server;
+    private static final java.util.concurrent.atomic.AtomicInteger COUNTED = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeAll
     static void start() {
         server = TestServer.start(c -> c.readTimeout(Duration.ofSeconds(1)).maxHeaderBytes(4096)
                         .allowedSources(List.of("10.0.0.0/8")).trustedProxies(List.of("127.0.0.1")),
-                Handlers.of(Set.of("deliveryorder.create", "slow.call"), r -> {
+                Handlers.of(Set.of("deliveryorder.create", "slow.call", "count.call"), r -> {
                     if (r.method().equals("slow.call")) {
                         Thread.sleep(1500);
+                    }
+                    if (r.method().equals("count.call")) {
+                        COUNTED.incrementAndGet();
                     }
                     return QimenResponse.success().with("n", r.param("n").orElse(""));
                 }));
@@ -114,6 +118,19 @@ class HttpLayerTest {
 
             assertThat(answers).doesNotContain("408").contains("<n>1</n>", "<n>2</n>");
         }
+    }
+
+    @Test
+    void nothingPipelinedBehindAConnectionCloseIsProcessed() throws Exception {
+        int before = COUNTED.get();
+        try (Socket socket = connect()) {
+            String closing = request("slow.call", "1").replace("Host: 127.0.0.1\r\n", "Host: 127.0.0.1\r\nConnection: close\r\n");
+            socket.getOutputStream().write((closing + request("count.call", "2")).getBytes(StandardCharsets.US_ASCII));
+            String answers = readToEnd(socket.getInputStream());
+
+            assertThat(answers).contains("<n>1</n>").doesNotContain("<n>2</n>");
+        }
+        assertThat(COUNTED.get()).isEqualTo(before);
     }
 
     @Test
