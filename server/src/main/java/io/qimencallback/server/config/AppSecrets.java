@@ -68,11 +68,6 @@ public final class AppSecrets {
         return byAppKey.isEmpty();
     }
 
-    /** Whether a request with this app key can be signed at all (metrics keep unknown keys out of their tags). */
-    public boolean knows(String appKey) {
-        return appKey != null && byAppKey.containsKey(appKey);
-    }
-
     public java.util.Set<String> appKeys() {
         return byAppKey.keySet();
     }

@@ -101,25 +101,24 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         if (!path.equals(endpoint.path()) && !path.equals(endpoint.path() + "/")) {
-            answerHttp(ctx, req, HttpResponseStatus.NOT_FOUND);
+            answerHttp(ctx, req, HttpResponses.text(req.protocolVersion(), HttpResponseStatus.NOT_FOUND, "Not Found"));
             return;
         }
         if (!req.method().equals(HttpMethod.POST) && !req.method().equals(HttpMethod.GET)) {
             FullHttpResponse r = HttpResponses.text(req.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "use POST (or GET)");
             r.headers().set(HttpHeaderNames.ALLOW, "POST, GET");
-            endpoint.metrics().httpRejected(r.status().code());
-            write(ctx, r, HttpUtil.isKeepAlive(req));
+            answerHttp(ctx, req, r);
             return;
         }
         String rawQuery = q < 0 ? "" : stripFragment(uri.substring(q + 1));
-        int size = req.content().readableBytes();
         RawRequest raw = new RawRequest(req.method().name(), rawQuery, headers(req.headers()),
                 ByteBufUtil.getBytes(req.content()), peer(ctx), Instant.now());
-        dispatch(ctx, new CallContext(raw, System.nanoTime()), req.protocolVersion(), HttpUtil.isKeepAlive(req), size);
+        dispatch(ctx, new CallContext(raw, System.nanoTime()), req.protocolVersion(), HttpUtil.isKeepAlive(req));
     }
 
-    private void dispatch(ChannelHandlerContext ctx, CallContext call, HttpVersion version, boolean keepAlive, int size) {
+    private void dispatch(ChannelHandlerContext ctx, CallContext call, HttpVersion version, boolean keepAlive) {
+        int size = call.raw().body().length;
         busy = true;
         ctx.channel().attr(BUSY).set(Boolean.TRUE);
         ctx.channel().config().setAutoRead(false);
@@ -256,10 +255,11 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         return f;
     }
 
-    private void answerHttp(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status) {
-        endpoint.metrics().httpRejected(status.code());
-        write(ctx, HttpResponses.text(req.protocolVersion(), status, status.reasonPhrase()), HttpUtil.isKeepAlive(req));
+    private void answerHttp(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
+        endpoint.metrics().httpRejected(r.status().code());
+        write(ctx, r, HttpUtil.isKeepAlive(req));
     }
+
 
     private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
         closing = true;
