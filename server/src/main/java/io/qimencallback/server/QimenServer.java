@@ -31,6 +31,7 @@ import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
 import io.qimencallback.server.http.AdminHttpHandler;
+import io.qimencallback.server.inbox.Inbox;
 import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
@@ -39,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -63,6 +65,7 @@ public final class QimenServer implements AutoCloseable {
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final LiveSecrets secrets;
+    private final Inbox inbox;
     private final ThreadPoolExecutor workers;
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
@@ -88,13 +91,25 @@ public final class QimenServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("qimen-admin"),
                 NioIoHandler.newFactory());
+        this.inbox = openInbox(config, handlers, metrics);
         CallProcessor processor = new CallProcessor(secrets, config.timestampTolerance(),
-                new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, Clock.systemUTC(),
+                new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, inbox, Clock.systemUTC(),
                 call -> metrics.signatureFailed());
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
                 metrics, draining::get);
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls);
         metrics.bindConnections(connections);
+    }
+
+    private static Inbox openInbox(ServerConfig config, HandlerRegistry handlers, ServerMetrics metrics) {
+        if (!config.inbox().enabled()) {
+            if (!handlers.inboxMethods().isEmpty()) {
+                throw new IllegalStateException("inbox handlers are installed for " + handlers.inboxMethods() + " but "
+                        + Setting.INBOX.env() + " is off");
+            }
+            return null;
+        }
+        return Inbox.start(config.inbox(), handlers, metrics.registry(), config.handlerTimeout(), Clock.systemUTC());
     }
 
     /**
@@ -105,7 +120,8 @@ public final class QimenServer implements AutoCloseable {
     public static QimenServer start(ServerConfig config, HandlerRegistry handlers) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handlers, "handlers");
-        QimenServer server = new QimenServer(config, handlers, tls(config));
+        SslContext tls = tls(config);
+        QimenServer server = new QimenServer(config, handlers, tls);
         try {
             server.bind();
         } catch (RuntimeException e) {
@@ -199,6 +215,11 @@ public final class QimenServer implements AutoCloseable {
         return metrics;
     }
 
+    /** The inbox, when on. */
+    public Optional<Inbox> inbox() {
+        return Optional.ofNullable(inbox);
+    }
+
     /**
      * Re-reads the secrets file ({@code QIMEN_APPS_FILE}); on failure the current secrets stay in force. Calls in
      * progress finish with the secrets they started with.
@@ -259,6 +280,9 @@ public final class QimenServer implements AutoCloseable {
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (inbox != null) {
+            inbox.close(); // after the workers: no call is between verification and its commit
+        }
         metrics.close();
         stopped.countDown();
     }

@@ -14,7 +14,8 @@ class AdminPortTest {
 
     @Test
     void metricsCountCallsByMethodAndOutcomeAndLeaveAdminTrafficOut() throws InterruptedException {
-        try (TestServer s = TestServer.start(Handlers.of("deliveryorder.create", r -> QimenResponse.success()))) {
+        try (TestServer s = TestServer.start(c -> c.inboxEnabled(false),
+                Handlers.of("deliveryorder.create", r -> QimenResponse.success()))) {
             s.send(s.call("deliveryorder.create"));
             s.send(s.call("taobao.qimen.deliveryorder.create"));
             s.send(s.call("deliveryorder.create").signOverride("BAD"));

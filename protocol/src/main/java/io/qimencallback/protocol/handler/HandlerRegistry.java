@@ -21,16 +21,25 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** Which handler answers which (normalized) method. Immutable; built once at startup. */
+/**
+ * Which handler answers which (normalized) method: synchronous {@link QimenHandler}s and inbox consumers
+ * ({@link InboxHandler}). Immutable; built once at startup.
+ */
 public final class HandlerRegistry {
     private final Map<String, Registration> byMethod;
+    private final Map<String, InboxRegistration> inboxByMethod;
 
-    private HandlerRegistry(Map<String, Registration> byMethod) {
+    private HandlerRegistry(Map<String, Registration> byMethod, Map<String, InboxRegistration> inboxByMethod) {
         this.byMethod = byMethod;
+        this.inboxByMethod = inboxByMethod;
     }
 
     /** A handler and where it came from, for messages that name it. */
     public record Registration(QimenHandler handler, String source) {
+    }
+
+    /** An inbox consumer and where it came from. */
+    public record InboxRegistration(InboxHandler handler, String source) {
     }
 
     public static Builder builder() {
@@ -38,7 +47,7 @@ public final class HandlerRegistry {
     }
 
     public static HandlerRegistry empty() {
-        return new HandlerRegistry(Map.of());
+        return new HandlerRegistry(Map.of(), Map.of());
     }
 
     /** The handler for a normalized method name. */
@@ -56,34 +65,74 @@ public final class HandlerRegistry {
         return byMethod.keySet();
     }
 
+    /** The inbox consumer for a normalized method name. */
+    public Optional<InboxHandler> findInbox(String normalizedMethod) {
+        InboxRegistration r = inboxByMethod.get(normalizedMethod);
+        return r == null ? Optional.empty() : Optional.of(r.handler());
+    }
+
+    /** Normalized method names that an inbox consumer takes, sorted. */
+    public Set<String> inboxMethods() {
+        return inboxByMethod.keySet();
+    }
+
+    public Map<String, InboxRegistration> inboxRegistrations() {
+        return inboxByMethod;
+    }
+
     public static final class Builder {
         private final Map<String, Registration> byMethod = new LinkedHashMap<>();
+        private final Map<String, InboxRegistration> inboxByMethod = new LinkedHashMap<>();
 
         /** Registers a handler given in code. */
         public Builder add(QimenHandler handler) {
             return add(handler, "code: " + handler.getClass().getName());
         }
 
+        /** Registers an inbox consumer given in code. */
+        public Builder add(InboxHandler handler) {
+            return add(handler, "code: " + handler.getClass().getName());
+        }
+
         private Builder add(QimenHandler handler, String source) {
             Objects.requireNonNull(handler, "handler");
-            Set<String> methods = Objects.requireNonNull(handler.methods(), handler.getClass().getName() + ".methods()");
-            if (methods.isEmpty()) {
-                throw new IllegalStateException(source + " claims no method");
-            }
-            for (String m : methods) {
-                String method = MethodNames.normalize(m);
-                Registration previous = byMethod.get(method);
-                if (previous != null && previous.handler() != handler) {
-                    throw new IllegalStateException("method " + method + " is claimed by two handlers: "
-                            + previous.source() + " and " + source);
-                }
+            for (String method : claims(handler.methods(), handler, source)) {
                 byMethod.put(method, new Registration(handler, source));
             }
             return this;
         }
 
+        private Builder add(InboxHandler handler, String source) {
+            Objects.requireNonNull(handler, "handler");
+            for (String method : claims(handler.methods(), handler, source)) {
+                inboxByMethod.put(method, new InboxRegistration(handler, source));
+            }
+            return this;
+        }
+
+        /** The normalized methods a new handler claims; one method has one handler, synchronous or inbox. */
+        private List<String> claims(Set<String> methods, Object handler, String source) {
+            Objects.requireNonNull(methods, handler.getClass().getName() + ".methods()");
+            if (methods.isEmpty()) {
+                throw new IllegalStateException(source + " claims no method");
+            }
+            List<String> normalized = new ArrayList<>();
+            for (String m : methods) {
+                String method = MethodNames.normalize(m);
+                Registration sync = byMethod.get(method);
+                InboxRegistration inbox = inboxByMethod.get(method);
+                Object previous = sync != null ? sync.handler() : inbox != null ? inbox.handler() : null;
+                if (previous != null && previous != handler) {
+                    throw new IllegalStateException("method " + method + " is claimed by two handlers: "
+                            + (sync != null ? sync.source() : inbox.source()) + " and " + source);
+                }
+                normalized.add(method);
+            }
+            return normalized;
+        }
+
         /**
-         * Registers every {@link QimenHandler} that {@link ServiceLoader} finds on the classpath and, when
+         * Registers every {@link QimenHandler} and {@link InboxHandler} that {@link ServiceLoader} finds on the classpath and, when
          * {@code pluginsDir} is given, in the jars directly inside it.
          *
          * @throws IllegalStateException when the directory is unreadable or a provider cannot be instantiated
@@ -92,6 +141,9 @@ public final class HandlerRegistry {
             ClassLoader loader = pluginsDir == null ? parent : pluginLoader(parent, pluginsDir);
             try {
                 for (QimenHandler h : ServiceLoader.load(QimenHandler.class, loader)) {
+                    add(h, describe(h));
+                }
+                for (InboxHandler h : ServiceLoader.load(InboxHandler.class, loader)) {
                     add(h, describe(h));
                 }
             } catch (ServiceConfigurationError e) {
@@ -103,7 +155,9 @@ public final class HandlerRegistry {
         public HandlerRegistry build() {
             Map<String, Registration> sorted = new LinkedHashMap<>();
             byMethod.keySet().stream().sorted().forEach(m -> sorted.put(m, byMethod.get(m)));
-            return new HandlerRegistry(Collections.unmodifiableMap(sorted));
+            Map<String, InboxRegistration> inboxSorted = new LinkedHashMap<>();
+            inboxByMethod.keySet().stream().sorted().forEach(m -> inboxSorted.put(m, inboxByMethod.get(m)));
+            return new HandlerRegistry(Collections.unmodifiableMap(sorted), Collections.unmodifiableMap(inboxSorted));
         }
 
         private static ClassLoader pluginLoader(ClassLoader parent, Path dir) {
@@ -123,7 +177,7 @@ public final class HandlerRegistry {
             return new URLClassLoader("qimen-plugins", jars.toArray(URL[]::new), parent);
         }
 
-        private static String describe(QimenHandler h) {
+        private static String describe(Object h) {
             CodeSource cs = h.getClass().getProtectionDomain().getCodeSource();
             String where = cs == null || cs.getLocation() == null ? "classpath" : cs.getLocation().getPath();
             return h.getClass().getName() + " (" + where + ")";

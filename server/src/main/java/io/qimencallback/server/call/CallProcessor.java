@@ -20,6 +20,7 @@ import io.qimencallback.protocol.sign.SignatureBase;
 import io.qimencallback.protocol.sign.SignatureVerifier;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.config.AppSecrets;
+import io.qimencallback.server.inbox.Inbox;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The checks of a call, in order — required parameters, signature, timestamp window, source allow-list, method,
- * body — and then its handler. Runs on a worker thread; never throws; every outcome is a {@link QimenResponse}.
+ * body — and then its handler, or the inbox. Runs on a worker thread; never throws; every outcome is a {@link QimenResponse}.
  */
 public final class CallProcessor {
     private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
@@ -47,20 +48,23 @@ public final class CallProcessor {
     private final HandlerRegistry handlers;
     private final Clock clock;
     private final CallListener listener;
+    private final Inbox inbox;
 
     /** What the processor tells the outside about a call, for metrics. */
     public interface CallListener {
         void signatureFailed(CallContext call);
     }
 
+    /** @param inbox where calls without a synchronous handler go; {@code null}: they answer invalid-method */
     public CallProcessor(Supplier<AppSecrets> apps, Duration tolerance, SourcePolicy sources, HandlerRegistry handlers,
-                         Clock clock, CallListener listener) {
+                         Inbox inbox, Clock clock, CallListener listener) {
         this.apps = Objects.requireNonNull(apps, "apps");
         this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.handlers = Objects.requireNonNull(handlers, "handlers");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.inbox = inbox;
     }
 
     public QimenResponse process(CallContext ctx) {
@@ -112,7 +116,8 @@ public final class CallProcessor {
 
         String normalized = MethodNames.normalize(method);
         Optional<QimenHandler> handler = handlers.find(normalized);
-        if (handler.isEmpty()) {
+        boolean toInbox = handler.isEmpty() && inbox != null && inbox.accepts(normalized);
+        if (handler.isEmpty() && !toInbox) {
             throw new QimenException(ErrorCode.INVALID_METHOD, "no handler for method " + normalized);
         }
         ctx.handled(normalized, client);
@@ -121,7 +126,11 @@ public final class CallProcessor {
         JsonNode tree = call.contentType().kind() == ContentKind.FORM
                 ? formTree(blankPairsUnsigned ? SignatureBase.withoutBlankPairs(call.formFields()) : call.formFields())
                 : BodyParser.parse(call.contentType().kind(), ctx.raw().body(), call.contentType().charset());
-        QimenRequest request = QimenRequest.of(call, call.signedParams(blankPairsUnsigned), tree, client);
+        Map<String, String> signed = call.signedParams(blankPairsUnsigned);
+        if (toInbox) {
+            return inbox.record(call, normalized, signed, tree, client, ctx.format());
+        }
+        QimenRequest request = QimenRequest.of(call, signed, tree, client);
         QimenResponse response = handler.get().handle(request);
         if (response == null) {
             throw new IllegalStateException(handler.get().getClass().getName() + " returned no response");

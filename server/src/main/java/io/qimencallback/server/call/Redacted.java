@@ -5,13 +5,13 @@ package io.qimencallback.server.call;
  * message can carry anything the handler had at hand — a receiver's name, phone or address — so none is logged; the
  * frames are enough to find the line.
  */
-final class Redacted extends RuntimeException {
+public final class Redacted extends RuntimeException {
     private Redacted(Throwable original, Throwable cause) {
         super(original.getClass().getName() + " (message not logged)", cause, false, true);
         setStackTrace(original.getStackTrace());
     }
 
-    static Throwable of(Throwable t) {
+    public static Throwable of(Throwable t) {
         return of(t, 0);
     }
 

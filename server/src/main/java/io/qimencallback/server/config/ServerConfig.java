@@ -1,12 +1,15 @@
 package io.qimencallback.server.config;
 
 import io.qimencallback.server.access.Cidr;
+import io.qimencallback.server.inbox.InboxConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -43,6 +46,7 @@ public final class ServerConfig {
     private final Duration idleTimeout;
     private final Duration readTimeout;
     private final Duration shutdownGrace;
+    private final InboxConfig inbox;
 
     private ServerConfig(Builder b) {
         this.fixedApps = b.apps;
@@ -78,6 +82,8 @@ public final class ServerConfig {
         this.idleTimeout = b.idleTimeout;
         this.readTimeout = b.readTimeout;
         this.shutdownGrace = b.shutdownGrace;
+        this.inbox = new InboxConfig(b.inboxEnabled, b.dataDir, b.inboxUrl, b.inboxPoolSize, b.inboxMethods, b.inboxKeys,
+                b.inboxMaxAttempts, b.inboxRetryDelay, b.inboxRetention, b.inboxDeliveryThreads);
         if ((b.tlsCertFile == null) != (b.tlsKeyFile == null)) {
             throw new ConfigException(Setting.TLS_CERT_FILE.env() + " and " + Setting.TLS_KEY_FILE.env()
                     + " go together: set both for HTTPS, or neither");
@@ -165,6 +171,7 @@ public final class ServerConfig {
     public Duration idleTimeout() { return idleTimeout; }
     public Duration readTimeout() { return readTimeout; }
     public Duration shutdownGrace() { return shutdownGrace; }
+    public InboxConfig inbox() { return inbox; }
 
     @Override
     public String toString() {
@@ -173,7 +180,7 @@ public final class ServerConfig {
                 + (tls() ? ", tlsCertFile=" + tlsCertFile : "") + ", timestampTolerance=" + timestampTolerance
                 + ", maxBodyBytes=" + maxBodyBytes + ", handlerTimeout=" + handlerTimeout + ", workers=" + workerThreads
                 + "/" + workerQueue + ", allowedSources=" + allowedSources + ", trustedProxies=" + trustedProxies
-                + ", pluginsDir=" + pluginsDir + "]";
+                + ", pluginsDir=" + pluginsDir + ", inbox=" + inbox + "]";
     }
 
     /** Starts from the defaults of {@link Setting}. */
@@ -202,6 +209,16 @@ public final class ServerConfig {
         private Duration idleTimeout;
         private Duration readTimeout;
         private Duration shutdownGrace;
+        private boolean inboxEnabled;
+        private Path dataDir;
+        private String inboxUrl;
+        private int inboxPoolSize;
+        private List<String> inboxMethods;
+        private Map<String, String> inboxKeys;
+        private int inboxMaxAttempts;
+        private Duration inboxRetryDelay;
+        private Duration inboxRetention;
+        private int inboxDeliveryThreads;
 
         private Builder() {
             for (Setting s : Setting.values()) {
@@ -235,6 +252,17 @@ public final class ServerConfig {
         public Builder idleTimeout(Duration d) { this.idleTimeout = Objects.requireNonNull(d); return this; }
         public Builder readTimeout(Duration d) { this.readTimeout = Objects.requireNonNull(d); return this; }
         public Builder shutdownGrace(Duration d) { this.shutdownGrace = Objects.requireNonNull(d); return this; }
+        public Builder inboxEnabled(boolean on) { this.inboxEnabled = on; return this; }
+        public Builder dataDir(Path dir) { this.dataDir = Objects.requireNonNull(dir, "dataDir"); return this; }
+        /** Empty: SQLite in {@link #dataDir}. */
+        public Builder inboxUrl(String url) { this.inboxUrl = Objects.requireNonNull(url, "url"); return this; }
+        public Builder inboxPoolSize(int n) { this.inboxPoolSize = n; return this; }
+        public Builder inboxMethods(List<String> globs) { this.inboxMethods = List.copyOf(globs); return this; }
+        public Builder inboxKeys(Map<String, String> keys) { this.inboxKeys = new LinkedHashMap<>(keys); return this; }
+        public Builder inboxMaxAttempts(int n) { this.inboxMaxAttempts = n; return this; }
+        public Builder inboxRetryDelay(Duration d) { this.inboxRetryDelay = Objects.requireNonNull(d); return this; }
+        public Builder inboxRetention(Duration d) { this.inboxRetention = Objects.requireNonNull(d); return this; }
+        public Builder inboxDeliveryThreads(int n) { this.inboxDeliveryThreads = n; return this; }
 
         /** @throws ConfigException when the combination is unusable */
         public ServerConfig build() {

@@ -3,7 +3,9 @@ package io.qimencallback.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.BiConsumer;
 
@@ -68,7 +70,36 @@ public enum Setting {
             (b, v) -> b.readTimeout(Duration.ofSeconds(positive(v)))),
     SHUTDOWN_GRACE_SECONDS("shutdown_grace_seconds", "20",
             "On SIGTERM, how long in-flight calls may take to finish.",
-            (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v))));
+            (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v)))),
+    INBOX("inbox", "on", "on: calls no synchronous handler answers are stored in the inbox and answered success once"
+            + " committed; off: they are answered invalid-method.",
+            (b, v) -> b.inboxEnabled(onOff(v))),
+    DATA_DIR("data_dir", "data", "Directory of the embedded inbox (inbox.db, SQLite in WAL mode).",
+            (b, v) -> b.dataDir(Path.of(v.isBlank() ? "data" : v))),
+    INBOX_URL("inbox_url", "", "PostgreSQL JDBC URL of an inbox shared by several servers, e.g."
+            + " jdbc:postgresql://db:5432/qimen?user=qimen&password=... (empty: SQLite in data_dir).",
+            ServerConfig.Builder::inboxUrl),
+    INBOX_POOL_SIZE("inbox_pool_size", "8", "PostgreSQL connections per server.",
+            (b, v) -> b.inboxPoolSize(positive(v))),
+    INBOX_METHODS("inbox_methods", "*", "Methods the inbox accepts: comma-separated globs of normalized names"
+            + " (e.g. deliveryorder.*,wdt.*); others answer invalid-method.",
+            (b, v) -> b.inboxMethods(list(v))),
+    INBOX_KEYS("inbox_keys", "deliveryorder.create=deliveryOrderCode,stockout.create=deliveryOrderCode,"
+            + "entryorder.create=entryOrderCode,returnorder.create=returnOrderCode,order.cancel=orderCode",
+            "Business key per method (glob=field, comma-separated): the first such field in the body, else the"
+            + " parameter. A redelivery with the same key, method and customerId is not stored again. Other methods:"
+            + " a hash of the signed content without timestamp and sign.",
+            (b, v) -> b.inboxKeys(pairs(v))),
+    INBOX_MAX_ATTEMPTS("inbox_max_attempts", "8", "Deliveries to an inbox handler before an entry is marked dead.",
+            (b, v) -> b.inboxMaxAttempts(positive(v))),
+    INBOX_RETRY_SECONDS("inbox_retry_seconds", "10",
+            "Delay before the first redelivery of a failed entry; doubles with each attempt, up to one hour.",
+            (b, v) -> b.inboxRetryDelay(Duration.ofSeconds(positive(v)))),
+    INBOX_RETENTION_DAYS("inbox_retention_days", "30",
+            "done and dead entries received longer ago are deleted (checked hourly); new and failed ones are kept.",
+            (b, v) -> b.inboxRetention(Duration.ofDays(positive(v)))),
+    INBOX_DELIVERY_THREADS("inbox_delivery_threads", "4", "Threads that deliver inbox entries to inbox handlers.",
+            (b, v) -> b.inboxDeliveryThreads(positive(v)));
 
     private final String key;
     private final String defaultValue;
@@ -103,7 +134,7 @@ public enum Setting {
         try {
             apply.accept(builder, value.trim());
         } catch (RuntimeException e) {
-            String shown = this == APPS ? "" : " '" + value + "'";
+            String shown = this == APPS || this == INBOX_URL ? "" : " '" + value + "'"; // secrets, passwords
             throw new ConfigException(env() + " (" + key + ", from " + origin + "):" + shown + " " + e.getMessage());
         }
     }
@@ -138,6 +169,27 @@ public enum Setting {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("is not a whole number");
         }
+    }
+
+    private static boolean onOff(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("must be on or off");
+        };
+    }
+
+    /** {@code a=b,c=d} in order. */
+    private static Map<String, String> pairs(String v) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String item : list(v)) {
+            int eq = item.indexOf('=');
+            if (eq <= 0 || eq == item.length() - 1) {
+                throw new IllegalArgumentException("'" + item + "' is not method=field");
+            }
+            out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return out;
     }
 
     private static Path file(String v) {

@@ -30,7 +30,10 @@ public final class ChildServer implements AutoCloseable {
         this.adminPort = adminPort;
     }
 
-    /** Starts the server with {@code env} added to QIMEN_PORT, QIMEN_ADMIN_PORT and QIMEN_BIND; waits until ready. */
+    /**
+     * Starts the server with {@code env} added to QIMEN_PORT, QIMEN_ADMIN_PORT, QIMEN_BIND and QIMEN_DATA_DIR (the
+     * inbox in {@code dir}); waits until ready.
+     */
     public static ChildServer start(Path dir, Map<String, String> env) throws Exception {
         int port = freePort();
         int admin = freePort();
@@ -44,6 +47,7 @@ public final class ChildServer implements AutoCloseable {
         pb.environment().put("QIMEN_PORT", Integer.toString(port));
         pb.environment().put("QIMEN_ADMIN_PORT", Integer.toString(admin));
         pb.environment().put("QIMEN_BIND", "127.0.0.1");
+        pb.environment().put("QIMEN_DATA_DIR", dir.resolve("data").toString());
         pb.environment().putAll(env);
         ChildServer child = new ChildServer(pb.start(), log, port, admin);
         try {

@@ -15,7 +15,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,23 +31,42 @@ public final class TestServer implements AutoCloseable {
     public static final String SECRET = Samples.SECRET;
 
     private final QimenServer server;
+    private final Path dataDir;
     private final GatewayClient gateway;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestServer(QimenServer server) {
+    private TestServer(QimenServer server, Path dataDir) {
         this.server = server;
+        this.dataDir = dataDir;
         this.gateway = new GatewayClient(serviceUrl());
     }
 
     public static TestServer start(UnaryOperator<ServerConfig.Builder> config, QimenHandler... handlers) {
-        ServerConfig.Builder b = ServerConfig.builder()
-                .port(0).adminPort(0).bind("127.0.0.1")
-                .apps(AppSecrets.parse(APP_KEY + ":" + SECRET));
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         for (QimenHandler h : handlers) {
             registry.add(h);
         }
-        return new TestServer(QimenServer.start(config.apply(b).build(), registry.build()));
+        return start(config, registry.build());
+    }
+
+    /** The inbox (on by default) keeps its SQLite file in a fresh directory, deleted on close, unless configured. */
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HandlerRegistry handlers) {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("qimen-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerConfig.Builder b = ServerConfig.builder()
+                .port(0).adminPort(0).bind("127.0.0.1")
+                .apps(AppSecrets.parse(APP_KEY + ":" + SECRET))
+                .dataDir(dataDir);
+        try {
+            return new TestServer(QimenServer.start(config.apply(b).build(), handlers), dataDir);
+        } catch (RuntimeException e) {
+            deleteTree(dataDir);
+            throw e;
+        }
     }
 
     public static TestServer start(QimenHandler... handlers) {
@@ -99,8 +122,24 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** POST with a JSON body on the admin port. */
+    public HttpResponse<String> adminPost(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     @Override
     public void close() {
         server.stop();
+        deleteTree(dataDir);
+    }
+
+    public static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is not worth failing a test for
+        }
     }
 }

@@ -1,0 +1,279 @@
+package io.qimencallback.server.inbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qimencallback.protocol.QimenException;
+import io.qimencallback.protocol.QimenRequest;
+import io.qimencallback.protocol.body.BodyParser;
+import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.protocol.handler.InboxDelivery;
+import io.qimencallback.protocol.handler.InboxHandler;
+import io.qimencallback.protocol.http.ContentKind;
+import io.qimencallback.protocol.http.ContentType;
+import io.qimencallback.protocol.http.UrlEncoding;
+import io.qimencallback.server.call.Redacted;
+import java.lang.management.ManagementFactory;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers stored calls to inbox handlers: claims due entries (as many as there are free delivery threads), runs the
+ * handler with a deadline, marks the entry done, or schedules it again with exponential backoff, or marks it dead
+ * after the last attempt. Also keeps the inbox gauges fresh and purges old entries.
+ */
+final class InboxDispatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InboxDispatcher.class);
+    private static final long IDLE_POLL_MILLIS = 500;
+    private static final int MAX_ERROR_LENGTH = 1000;
+
+    private final InboxStore store;
+    private final HandlerRegistry handlers;
+    private final InboxConfig config;
+    private final Duration deliveryTimeout;
+    /** A claim not completed within this is presumed abandoned (its server died) and claimed again. */
+    private final Duration lease;
+    private final InboxMetrics metrics;
+    private final Clock clock;
+    private final String owner;
+    private final Semaphore free;
+    private final Object wake = new Object();
+    private final ExecutorService deliveries;
+    private final ScheduledExecutorService housekeeping;
+    private volatile boolean running = true;
+    private boolean nudged;
+    private Thread poller;
+
+    InboxDispatcher(InboxStore store, HandlerRegistry handlers, InboxConfig config, Duration deliveryTimeout,
+                    InboxMetrics metrics, Clock clock) {
+        this.store = store;
+        this.handlers = handlers;
+        this.config = config;
+        this.deliveryTimeout = deliveryTimeout;
+        this.lease = deliveryTimeout.multipliedBy(3).compareTo(Duration.ofMinutes(1)) > 0
+                ? deliveryTimeout.multipliedBy(3) : Duration.ofMinutes(1);
+        this.metrics = metrics;
+        this.clock = clock;
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.free = new Semaphore(config.deliveryThreads());
+        this.deliveries = Executors.newFixedThreadPool(config.deliveryThreads(), new DefaultThreadFactory("qimen-inbox-delivery"));
+        this.housekeeping = Executors.newScheduledThreadPool(1, new DefaultThreadFactory("qimen-inbox-housekeeping", true));
+    }
+
+    void start() {
+        if (store.dialect() == InboxStore.Dialect.SQLITE) {
+            // one server per SQLite file: whatever was being delivered belonged to a process that is gone
+            try {
+                int released = store.releaseAll(clock.instant());
+                if (released > 0) {
+                    log.info("inbox: {} entr(ies) interrupted by the last stop are due again", released);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the inbox: " + e.getMessage(), e);
+            }
+        }
+        housekeeping.scheduleWithFixedDelay(this::refreshGauges, 0, 5, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
+        if (!handlers.inboxMethods().isEmpty()) {
+            poller = new Thread(this::pollLoop, "qimen-inbox-poller");
+            poller.setDaemon(true);
+            poller.start();
+        }
+    }
+
+    /** A call was just stored: look for work now rather than at the next poll. */
+    void nudge() {
+        synchronized (wake) {
+            nudged = true;
+            wake.notifyAll();
+        }
+    }
+
+    private void pollLoop() {
+        List<String> methods = List.copyOf(handlers.inboxMethods());
+        while (running) {
+            try {
+                int n = free.availablePermits();
+                List<InboxEntry> claimed = n == 0 ? List.of()
+                        : store.claim(methods, n, clock.instant(), lease, owner);
+                for (InboxEntry e : claimed) {
+                    free.acquireUninterruptibly();
+                    deliveries.execute(() -> {
+                        try {
+                            deliver(e);
+                        } finally {
+                            free.release();
+                            nudge();
+                        }
+                    });
+                }
+                if (claimed.isEmpty()) {
+                    idle();
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.warn("inbox: cannot claim entries ({}); trying again", e.getClass().getSimpleName());
+                idle();
+            }
+        }
+    }
+
+    private void idle() {
+        synchronized (wake) {
+            if (!nudged && running) {
+                try {
+                    wake.wait(IDLE_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+            nudged = false;
+        }
+    }
+
+    private void deliver(InboxEntry e) throws RuntimeException {
+        InboxHandler handler = handlers.findInbox(e.method()).orElse(null);
+        if (handler == null) {
+            return; // cannot happen: only methods with a handler are claimed
+        }
+        Thread worker = Thread.currentThread();
+        ScheduledFuture<?> deadline = housekeeping.schedule(worker::interrupt, deliveryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Throwable failure = null;
+        try {
+            handler.deliver(new InboxDelivery(e.id(), e.attempts(), e.businessKey(), request(e)));
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            deadline.cancel(false);
+            Thread.interrupted(); // a late interrupt must not hit the store's I/O below
+        }
+        Instant now = clock.instant();
+        try {
+            if (failure == null) {
+                if (store.complete(e.id(), owner, now)) {
+                    metrics.delivered();
+                } else {
+                    log.warn("inbox: entry {} was delivered after its lease ran out; another delivery may follow", e.id());
+                }
+                return;
+            }
+            boolean dead = e.attempts() >= config.maxAttempts();
+            String error = describe(failure, deadline.isDone() && !deadline.isCancelled());
+            store.fail(e.id(), owner, error, now.plus(backoff(e.attempts())), dead, now);
+            if (dead) {
+                metrics.dead();
+                log.warn("inbox: entry {} ({}) is dead after {} attempt(s), last {}", e.id(), e.method(), e.attempts(),
+                        failure.getClass().getName());
+            } else {
+                metrics.retried();
+                log.info("inbox: delivery {} of entry {} failed", e.attempts(), e.id(), Redacted.of(failure));
+            }
+        } catch (SQLException | RuntimeException ex) {
+            // the lease runs out and the entry is claimed again: delivered at least once
+            log.warn("inbox: cannot record the outcome of entry {} ({})", e.id(), ex.getClass().getSimpleName());
+        }
+    }
+
+    /** {@code retry * 2^(attempt-1)}, at most one hour. */
+    Duration backoff(int attempt) {
+        Duration d = config.retryDelay();
+        for (int i = 1; i < attempt && d.compareTo(InboxConfig.MAX_RETRY_DELAY) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(InboxConfig.MAX_RETRY_DELAY) > 0 ? InboxConfig.MAX_RETRY_DELAY : d;
+    }
+
+    /** The entry's last error: for the integrator reading the entry (the admin API), not for the log. */
+    private String describe(Throwable t, boolean timedOut) {
+        if (timedOut) {
+            return "no result within " + deliveryTimeout.toMillis() + " ms (" + t.getClass().getName() + ")";
+        }
+        String m = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return m.length() > MAX_ERROR_LENGTH ? m.substring(0, MAX_ERROR_LENGTH) + "…" : m;
+    }
+
+    /** The call as the handler would have seen it synchronously: signed parameters, exact body, parsed tree. */
+    static QimenRequest request(InboxEntry e) throws QimenException {
+        QimenRequest.Builder b = QimenRequest.builder(e.rawMethod());
+        e.params().forEach(b::param);
+        byte[] body = e.body();
+        ContentType type = ContentType.of(e.contentType(), body);
+        JsonNode tree;
+        if (type.kind() == ContentKind.FORM) {
+            ObjectNode fields = JsonNodeFactory.instance.objectNode();
+            Map<String, String> form = UrlEncoding.parseForm(new String(body, type.charset()), type.charset());
+            form.forEach((k, v) -> {
+                if (e.params().containsKey(k)) { // only what the signature covered
+                    fields.put(k, v);
+                }
+            });
+            tree = fields;
+        } else if (type.kind() == ContentKind.NONE) {
+            tree = MissingNode.getInstance();
+        } else {
+            tree = BodyParser.parse(type.kind(), body, type.charset());
+        }
+        return b.body(body, type.kind(), tree)
+                .contentType(e.contentType(), type.charset())
+                .remoteAddress(e.remote() == null ? "" : e.remote())
+                .receivedAt(e.received())
+                .build();
+    }
+
+    private void refreshGauges() {
+        try {
+            metrics.refresh(store.counts(), store.oldestPending());
+        } catch (SQLException | RuntimeException e) {
+            log.debug("inbox: cannot refresh gauges", e);
+        }
+    }
+
+    private void purge() {
+        try {
+            int n = store.purge(clock.instant().minus(config.retention()));
+            if (n > 0) {
+                log.info("inbox: purged {} done or dead entr(ies) older than {} day(s)", n, config.retention().toDays());
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("inbox: purge failed ({})", e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        nudge();
+        if (poller != null) {
+            try {
+                poller.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        deliveries.shutdown();
+        try {
+            if (!deliveries.awaitTermination(deliveryTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                deliveries.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            deliveries.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        housekeeping.shutdownNow();
+    }
+}

@@ -1,0 +1,35 @@
+package io.qimencallback.server.inbox;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A stored call: what was received (parameters without {@code sign}, the exact body bytes) and where its delivery
+ * stands. Immutable.
+ */
+public record InboxEntry(long id, Instant received, String rawMethod, String method, String appKey,
+                         String customerId, String format, Map<String, String> params, String contentType, byte[] body,
+                         String remote, String businessKey, InboxStatus status, int attempts, String lastError,
+                         Instant nextAttemptAt, Instant updated) {
+    public InboxEntry {
+        Objects.requireNonNull(received, "received");
+        Objects.requireNonNull(method, "method");
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        body = body.clone();
+        Objects.requireNonNull(status, "status");
+    }
+
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    @Override
+    public String toString() {
+        // no parameters or body: they may carry personal data
+        return "InboxEntry[" + id + ", " + method + ", " + status + ", attempts=" + attempts + "]";
+    }
+}

@@ -1,0 +1,85 @@
+package io.qimencallback.server.inbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The inbox's meters. Gauges read values a background refresh keeps (every few seconds), so that a scrape never
+ * waits on the database.
+ */
+final class InboxMetrics {
+    private final Timer appendLatency;
+    private final Counter appended;
+    private final Counter duplicates;
+    private final Counter appendFailures;
+    private final Counter delivered;
+    private final Counter retries;
+    private final Counter deadLetters;
+    private final Map<InboxStatus, AtomicLong> byStatus = new EnumMap<>(InboxStatus.class);
+    private final AtomicLong oldestPendingMillis = new AtomicLong(-1);
+
+    InboxMetrics(MeterRegistry registry) {
+        appendLatency = Timer.builder("qimen.inbox.append")
+                .description("Time to store a call in the inbox and commit it")
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+                        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                        Duration.ofSeconds(1))
+                .register(registry);
+        appended = Counter.builder("qimen.inbox.appended").description("Calls stored in the inbox").register(registry);
+        duplicates = Counter.builder("qimen.inbox.duplicates")
+                .description("Redeliveries of a call already stored (same method, customerId and business key)")
+                .register(registry);
+        appendFailures = Counter.builder("qimen.inbox.append.failures")
+                .description("Calls that could not be stored (answered system-error)").register(registry);
+        delivered = Counter.builder("qimen.inbox.delivered")
+                .description("Entries delivered to an inbox handler").register(registry);
+        retries = Counter.builder("qimen.inbox.retries")
+                .description("Failed deliveries scheduled again").register(registry);
+        deadLetters = Counter.builder("qimen.inbox.dead.letters")
+                .description("Entries marked dead after their last attempt").register(registry);
+        for (InboxStatus s : InboxStatus.values()) {
+            AtomicLong v = new AtomicLong();
+            byStatus.put(s, v);
+            Gauge.builder("qimen.inbox.entries", v, AtomicLong::get).tag("status", s.dbName())
+                    .description("Inbox entries by status").register(registry);
+        }
+        Gauge.builder("qimen.inbox.oldest.pending.age", oldestPendingMillis,
+                        v -> v.get() < 0 ? 0 : (System.currentTimeMillis() - v.get()) / 1000.0)
+                .baseUnit("seconds")
+                .description("Age of the oldest entry not yet done or dead (0 when none)").register(registry);
+    }
+
+    void appended(long nanos, boolean duplicate) {
+        appendLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        (duplicate ? duplicates : appended).increment();
+    }
+
+    void appendFailed() {
+        appendFailures.increment();
+    }
+
+    void delivered() {
+        delivered.increment();
+    }
+
+    void retried() {
+        retries.increment();
+    }
+
+    void dead() {
+        deadLetters.increment();
+    }
+
+    void refresh(Map<InboxStatus, Long> counts, Optional<Instant> oldestPending) {
+        counts.forEach((s, n) -> byStatus.get(s).set(n));
+        oldestPendingMillis.set(oldestPending.map(Instant::toEpochMilli).orElse(-1L));
+    }
+}

@@ -1,0 +1,443 @@
+package io.qimencallback.server.inbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The inbox table, in SQLite (one file, WAL, one connection: SQLite has one writer anyway) or PostgreSQL (a HikariCP
+ * pool; several servers may share it). The schema is migrated with Flyway on open. Every write is its own
+ * transaction: when a method returns, its change is committed and durable.
+ */
+public final class InboxStore implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {
+    };
+    private static final String COLUMNS = "id, received_at, raw_method, method, app_key, customer_id, format, params,"
+            + " content_type, body, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at";
+    private static final String PENDING = "('new', 'failed', 'processing')";
+
+    /** The two databases differ in little: where the schema lives, and row locks. */
+    public enum Dialect {
+        SQLITE("sqlite", ""),
+        POSTGRESQL("postgresql", " FOR UPDATE SKIP LOCKED");
+
+        private final String folder;
+        private final String lockForClaim;
+
+        Dialect(String folder, String lockForClaim) {
+            this.folder = folder;
+            this.lockForClaim = lockForClaim;
+        }
+    }
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final String description;
+
+    private InboxStore(HikariDataSource dataSource, Dialect dialect, String description) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.description = description;
+    }
+
+    /**
+     * Opens the store the configuration names: PostgreSQL when {@code inbox_url} is set, else SQLite in
+     * {@code data_dir}; creates or upgrades the schema.
+     *
+     * @throws IllegalStateException when the database cannot be reached or migrated (the message never shows a
+     *                               password)
+     */
+    public static InboxStore open(InboxConfig config) {
+        Objects.requireNonNull(config, "config");
+        return config.url().isBlank()
+                ? openSqlite(config.dataDir().resolve("inbox.db"), config.where())
+                : openPostgres(config.url(), config.poolSize(), config.where());
+    }
+
+    private static InboxStore openSqlite(Path file, String description) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the inbox directory " + file.getParent() + ": " + e.getMessage(), e);
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("qimen-inbox");
+        hc.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        hc.setMaximumPoolSize(1);
+        hc.setConnectionTimeout(10_000);
+        // WAL: readers (the admin API, a CLI) do not block the writer; FULL: a commit survives power loss, not only
+        // a killed process
+        hc.addDataSourceProperty("journal_mode", "WAL");
+        hc.addDataSourceProperty("synchronous", "FULL");
+        hc.addDataSourceProperty("busy_timeout", "10000");
+        return open(hc, Dialect.SQLITE, description);
+    }
+
+    private static InboxStore openPostgres(String url, int poolSize, String description) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalStateException("inbox_url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("qimen-inbox");
+        hc.setJdbcUrl(url);
+        hc.setMaximumPoolSize(poolSize);
+        // a database that does not answer fails the call within the handler deadline instead of holding it
+        hc.setConnectionTimeout(5_000);
+        return open(hc, Dialect.POSTGRESQL, description);
+    }
+
+    private static InboxStore open(HikariConfig hc, Dialect dialect, String description) {
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot open the inbox (" + description + "): " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/inbox/" + dialect.folder)
+                    .table("qimen_schema_history")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new IllegalStateException("cannot migrate the inbox schema (" + description + "): " + rootMessage(e), e);
+        }
+        return new InboxStore(ds, dialect, description);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Which database, without credentials. */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Stores a call unless one with the same method, customerId and business key is stored already; either way
+     * returns the entry that holds it. Committed when this returns.
+     */
+    public Appended append(NewEntry e) throws SQLException {
+        Objects.requireNonNull(e, "e");
+        long now = e.received().toEpochMilli();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Appended result;
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO qimen_inbox (received_at, raw_method,"
+                        + " method, app_key, customer_id, format, params, content_type, body, remote, business_key, status,"
+                        + " attempts, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?)"
+                        + " ON CONFLICT (method, customer_id, business_key) DO NOTHING RETURNING id")) {
+                    ps.setLong(1, now);
+                    ps.setString(2, e.rawMethod());
+                    ps.setString(3, e.method());
+                    ps.setString(4, e.appKey());
+                    ps.setString(5, e.customerId());
+                    ps.setString(6, e.format());
+                    ps.setString(7, toJson(e.params()));
+                    ps.setString(8, e.contentType());
+                    ps.setBytes(9, e.body());
+                    ps.setString(10, e.remote());
+                    ps.setString(11, e.businessKey());
+                    ps.setLong(12, now);
+                    ps.setLong(13, now);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        result = rs.next() ? new Appended(rs.getLong(1), false, e.received()) : null;
+                    }
+                }
+                if (result == null) {
+                    result = existing(c, e);
+                }
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException ex) {
+                rollbackQuietly(c, ex);
+                throw ex;
+            }
+        }
+    }
+
+    private static Appended existing(Connection c, NewEntry e) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, received_at FROM qimen_inbox"
+                + " WHERE method = ? AND customer_id = ? AND business_key = ?")) {
+            ps.setString(1, e.method());
+            ps.setString(2, e.customerId());
+            ps.setString(3, e.businessKey());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("inbox entry conflicted on its business key but cannot be read back");
+                }
+                return new Appended(rs.getLong(1), true, Instant.ofEpochMilli(rs.getLong(2)));
+            }
+        }
+    }
+
+    /**
+     * Claims up to {@code max} entries due for delivery for the given methods — new, failed and due, or processing
+     * with an expired lease (their server died) — and counts the attempt. On PostgreSQL rows locked by another
+     * server's claim are skipped, so each entry goes to one server.
+     */
+    public List<InboxEntry> claim(Collection<String> methods, int max, Instant now, Duration lease, String owner)
+            throws SQLException {
+        if (methods.isEmpty() || max <= 0) {
+            return List.of();
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(methods.size(), "?"));
+        String sql = "UPDATE qimen_inbox SET status = 'processing', attempts = attempts + 1, locked_by = ?,"
+                + " locked_until = ?, updated_at = ? WHERE id IN (SELECT id FROM qimen_inbox WHERE method IN (" + in + ")"
+                + " AND ((status IN ('new', 'failed') AND next_attempt_at <= ?) OR (status = 'processing' AND locked_until < ?))"
+                + " ORDER BY next_attempt_at, id LIMIT ?" + dialect.lockForClaim + ") RETURNING " + COLUMNS;
+        long nowMs = now.toEpochMilli();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<InboxEntry> claimed = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    ps.setString(i++, owner);
+                    ps.setLong(i++, nowMs + lease.toMillis());
+                    ps.setLong(i++, nowMs);
+                    for (String m : methods) {
+                        ps.setString(i++, m);
+                    }
+                    ps.setLong(i++, nowMs);
+                    ps.setLong(i++, nowMs);
+                    ps.setInt(i, max);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            claimed.add(row(rs));
+                        }
+                    }
+                }
+                c.commit();
+                claimed.sort(java.util.Comparator.comparingLong(InboxEntry::id));
+                return claimed;
+            } catch (SQLException | RuntimeException ex) {
+                rollbackQuietly(c, ex);
+                throw ex;
+            }
+        }
+    }
+
+    /** Marks a claimed entry delivered; false when the claim was lost (lease expired and taken by another). */
+    public boolean complete(long id, String owner, Instant now) throws SQLException {
+        return update("UPDATE qimen_inbox SET status = 'done', last_error = NULL, locked_by = NULL, locked_until = NULL,"
+                + " updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?", now.toEpochMilli(), id, owner) == 1;
+    }
+
+    /** Records a failed delivery of a claimed entry: due again at {@code nextAttempt}, or dead. */
+    public boolean fail(long id, String owner, String error, Instant nextAttempt, boolean dead, Instant now)
+            throws SQLException {
+        return update("UPDATE qimen_inbox SET status = ?, last_error = ?, next_attempt_at = ?, locked_by = NULL,"
+                        + " locked_until = NULL, updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?",
+                dead ? "dead" : "failed", error, nextAttempt.toEpochMilli(), now.toEpochMilli(), id, owner) == 1;
+    }
+
+    /** What a manual change did. */
+    public enum Change { CHANGED, NOT_FOUND, CONFLICT }
+
+    /** Makes a failed or dead entry due now, with its attempts counted from zero again. */
+    public Change retry(long id, Instant now) throws SQLException {
+        int n = update("UPDATE qimen_inbox SET status = 'new', attempts = 0, next_attempt_at = ?, locked_by = NULL,"
+                + " locked_until = NULL, updated_at = ? WHERE id = ? AND status IN ('failed', 'dead')",
+                now.toEpochMilli(), now.toEpochMilli(), id);
+        return n == 1 ? Change.CHANGED : get(id).isPresent() ? Change.CONFLICT : Change.NOT_FOUND;
+    }
+
+    /** Marks an entry done by hand (a consumer of the admin API has processed it); not one being delivered. */
+    public Change acknowledge(long id, Instant now) throws SQLException {
+        int n = update("UPDATE qimen_inbox SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = ?"
+                + " WHERE id = ? AND status IN ('new', 'failed', 'dead')", now.toEpochMilli(), id);
+        return n == 1 ? Change.CHANGED : get(id).isPresent() ? Change.CONFLICT : Change.NOT_FOUND;
+    }
+
+    /** Puts entries a dead server was delivering back in line; only safe when no other server uses this store. */
+    public int releaseAll(Instant now) throws SQLException {
+        return update("UPDATE qimen_inbox SET status = 'failed', last_error = 'delivery interrupted by a restart',"
+                + " locked_by = NULL, locked_until = NULL, next_attempt_at = ?, updated_at = ? WHERE status = 'processing'",
+                now.toEpochMilli(), now.toEpochMilli());
+    }
+
+    /** Deletes done and dead entries received before {@code before}; pending ones are never deleted. */
+    public int purge(Instant before) throws SQLException {
+        return update("DELETE FROM qimen_inbox WHERE status IN ('done', 'dead') AND received_at < ?", before.toEpochMilli());
+    }
+
+    public Optional<InboxEntry> get(long id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM qimen_inbox WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public List<InboxEntry> list(InboxQuery q) throws SQLException {
+        List<InboxEntry> out = new ArrayList<>();
+        forEach(q, out::add);
+        return out;
+    }
+
+    /** Streams the entries of a query, newest first, without holding them all in memory (export). */
+    public void forEach(InboxQuery q, Consumer<InboxEntry> action) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM qimen_inbox WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(q.status().dbName());
+        }
+        if (q.method() != null) {
+            sql.append(" AND method = ?");
+            args.add(q.method());
+        }
+        if (q.since() != null) {
+            sql.append(" AND received_at >= ?");
+            args.add(q.since().toEpochMilli());
+        }
+        if (q.beforeId() > 0) {
+            sql.append(" AND id < ?");
+            args.add(q.beforeId());
+        }
+        sql.append(" ORDER BY id DESC");
+        if (q.limit() > 0) {
+            sql.append(" LIMIT ?");
+            args.add(q.limit());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setFetchSize(100);
+                bind(ps, args.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        action.accept(row(rs));
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException ex) {
+                rollbackQuietly(c, ex);
+                throw ex;
+            }
+        }
+    }
+
+    /** Entries by status; every status is present. */
+    public Map<InboxStatus, Long> counts() throws SQLException {
+        Map<InboxStatus, Long> counts = new EnumMap<>(InboxStatus.class);
+        for (InboxStatus s : InboxStatus.values()) {
+            counts.put(s, 0L);
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) FROM qimen_inbox GROUP BY status");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                counts.put(InboxStatus.parse(rs.getString(1)), rs.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    /** When the oldest entry not yet done or dead was received. */
+    public Optional<Instant> oldestPending() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MIN(received_at) FROM qimen_inbox WHERE status IN " + PENDING);
+             ResultSet rs = ps.executeQuery()) {
+            long v = rs.next() ? rs.getLong(1) : 0;
+            return v == 0 || rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+        }
+    }
+
+    private int update(String sql, Object... args) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else {
+                ps.setString(i + 1, (String) a);
+            }
+        }
+    }
+
+    private static InboxEntry row(ResultSet rs) throws SQLException {
+        return new InboxEntry(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("received_at")), rs.getString("raw_method"),
+                rs.getString("method"), rs.getString("app_key"), rs.getString("customer_id"), rs.getString("format"),
+                fromJson(rs.getString("params")), rs.getString("content_type"), rs.getBytes("body"), rs.getString("remote"),
+                rs.getString("business_key"), InboxStatus.parse(rs.getString("status")), rs.getInt("attempts"),
+                rs.getString("last_error"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")));
+    }
+
+    private static String toJson(Map<String, String> params) {
+        try {
+            return JSON.writeValueAsString(params);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> fromJson(String json) throws SQLException {
+        try {
+            return JSON.readValue(json, PARAMS);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("inbox entry parameters are not a JSON object", e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,23 @@
+package io.qimencallback.server.inbox;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** A verified call about to be stored. {@code params} keeps its order (the gateway's), without {@code sign}. */
+public record NewEntry(Instant received, String rawMethod, String method, String appKey, String customerId,
+                       String format, Map<String, String> params, String contentType, byte[] body, String remote,
+                       String businessKey) {
+    public NewEntry {
+        Objects.requireNonNull(received, "received");
+        Objects.requireNonNull(rawMethod, "rawMethod");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(appKey, "appKey");
+        customerId = customerId == null ? "" : customerId;
+        format = format == null ? "" : format;
+        params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        body = body.clone();
+        Objects.requireNonNull(businessKey, "businessKey");
+    }
+}
