@@ -43,6 +43,7 @@ public final class ServerConfig {
     private final Duration idleTimeout;
     private final Duration readTimeout;
     private final Duration shutdownGrace;
+    private final int recentCalls;
 
     private ServerConfig(Builder b) {
         this.fixedApps = b.apps;
@@ -78,6 +79,10 @@ public final class ServerConfig {
         this.idleTimeout = b.idleTimeout;
         this.readTimeout = b.readTimeout;
         this.shutdownGrace = b.shutdownGrace;
+        if (b.recentCalls < 0) {
+            throw new ConfigException(Setting.RECENT_CALLS.env() + ": must not be negative");
+        }
+        this.recentCalls = b.recentCalls;
         if ((b.tlsCertFile == null) != (b.tlsKeyFile == null)) {
             throw new ConfigException(Setting.TLS_CERT_FILE.env() + " and " + Setting.TLS_KEY_FILE.env()
                     + " go together: set both for HTTPS, or neither");
@@ -165,6 +170,8 @@ public final class ServerConfig {
     public Duration idleTimeout() { return idleTimeout; }
     public Duration readTimeout() { return readTimeout; }
     public Duration shutdownGrace() { return shutdownGrace; }
+    /** Calls kept for the debug console; 0 = none. */
+    public int recentCalls() { return recentCalls; }
 
     @Override
     public String toString() {
@@ -202,6 +209,7 @@ public final class ServerConfig {
         private Duration idleTimeout;
         private Duration readTimeout;
         private Duration shutdownGrace;
+        private int recentCalls;
 
         private Builder() {
             for (Setting s : Setting.values()) {
@@ -235,6 +243,7 @@ public final class ServerConfig {
         public Builder idleTimeout(Duration d) { this.idleTimeout = Objects.requireNonNull(d); return this; }
         public Builder readTimeout(Duration d) { this.readTimeout = Objects.requireNonNull(d); return this; }
         public Builder shutdownGrace(Duration d) { this.shutdownGrace = Objects.requireNonNull(d); return this; }
+        public Builder recentCalls(int n) { this.recentCalls = n; return this; }
 
         /** @throws ConfigException when the combination is unusable */
         public ServerConfig build() {

@@ -14,7 +14,7 @@ import java.util.function.BiConsumer;
 public enum Setting {
     PORT("port", "8080", "Public port the gateway calls (0 = any free port).",
             (b, v) -> b.port(port(v))),
-    ADMIN_PORT("admin_port", "9090", "Admin port: /metrics, /health/live, /health/ready (0 = any free port).",
+    ADMIN_PORT("admin_port", "9090", "Admin port: debug console, /metrics, /health/live, /health/ready (0 = any free port).",
             (b, v) -> b.adminPort(port(v))),
     BIND("bind", "", "Address the public port binds to. Empty: 0.0.0.0, or 127.0.0.1 on demo credentials.",
             ServerConfig.Builder::bind),
@@ -68,7 +68,10 @@ public enum Setting {
             (b, v) -> b.readTimeout(Duration.ofSeconds(positive(v)))),
     SHUTDOWN_GRACE_SECONDS("shutdown_grace_seconds", "20",
             "On SIGTERM, how long in-flight calls may take to finish.",
-            (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v))));
+            (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v)))),
+    RECENT_CALLS("recent_calls", "200", "Last calls kept in memory for the debug console on the admin port, with at"
+            + " most 64 KiB of body each (0 = off).",
+            (b, v) -> b.recentCalls(nonNegative(v)));
 
     private final String key;
     private final String defaultValue;
