@@ -26,19 +26,26 @@ import io.qimencallback.protocol.body.BodyParser;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.http.ContentKind;
 import io.qimencallback.server.access.SourcePolicy;
+import io.qimencallback.server.admin.AdminGuard;
+import io.qimencallback.server.admin.AdminRouter;
+import io.qimencallback.server.admin.AdminRoutes;
+import io.qimencallback.server.admin.OperationsRoutes;
 import io.qimencallback.server.call.CallProcessor;
 import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
+import io.qimencallback.server.console.ConsoleRoutes;
 import io.qimencallback.server.http.AdminHttpHandler;
 import io.qimencallback.server.inbox.Inbox;
 import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
 import io.qimencallback.server.metrics.ServerMetrics;
+import io.qimencallback.server.recent.RecentCalls;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -67,6 +74,10 @@ public final class QimenServer implements AutoCloseable {
     private final LiveSecrets secrets;
     private final Inbox inbox;
     private final ThreadPoolExecutor workers;
+    /** Admin services that may block (database queries): a few threads, a short queue, 503 beyond it. */
+    private final ThreadPoolExecutor adminWorkers;
+    private final RecentCalls recentCalls;
+    private final AdminRouter adminRouter;
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
     private final PublicChannelInitializer publicInitializer;
@@ -78,25 +89,36 @@ public final class QimenServer implements AutoCloseable {
     private Channel publicChannel;
     private Channel adminChannel;
 
-    private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls) {
+    private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes) {
         this.config = config;
         this.metrics = new ServerMetrics();
+        // first: a store that cannot be opened stops the start before any thread exists
+        this.inbox = openInbox(config, handlers, metrics);
+        this.recentCalls = new RecentCalls(config.recentCalls());
         this.secrets = new LiveSecrets(config);
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueue()), new DefaultThreadFactory("qimen-worker"),
                 new ThreadPoolExecutor.AbortPolicy());
         workers.allowCoreThreadTimeOut(true);
         metrics.bindExecutor(workers);
+        this.adminWorkers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
+                new DefaultThreadFactory("qimen-admin-worker"), new ThreadPoolExecutor.AbortPolicy());
+        adminWorkers.allowCoreThreadTimeOut(true);
+        AdminRouter.Builder router = AdminRouter.builder()
+                .add(new OperationsRoutes(metrics, this::ready))
+                // the signature diagnostics ring is not built yet: the console shows "diagnostics off"
+                .add(new ConsoleRoutes(recentCalls, metrics, ConsoleRoutes::diagnosticsOff));
+        adminRoutes.forEach(router::add);
+        this.adminRouter = router.build();
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("qimen-io"),
                 NioIoHandler.newFactory());
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("qimen-admin"),
                 NioIoHandler.newFactory());
-        this.inbox = openInbox(config, handlers, metrics);
         CallProcessor processor = new CallProcessor(secrets, config.timestampTolerance(),
                 new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, inbox, Clock.systemUTC(),
                 call -> metrics.signatureFailed());
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
-                metrics, draining::get);
+                metrics, draining::get, recentCalls);
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls);
         metrics.bindConnections(connections);
     }
@@ -118,10 +140,19 @@ public final class QimenServer implements AutoCloseable {
      * @throws IllegalStateException when a port cannot be bound (the message names it)
      */
     public static QimenServer start(ServerConfig config, HandlerRegistry handlers) {
+        return start(config, handlers, List.of());
+    }
+
+    /**
+     * As {@link #start(ServerConfig, HandlerRegistry)}, with further routes on the admin port (the inbox, ...).
+     *
+     * @throws IllegalArgumentException when a contribution adds a route that already exists
+     */
+    public static QimenServer start(ServerConfig config, HandlerRegistry handlers, List<AdminRoutes> adminRoutes) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handlers, "handlers");
-        SslContext tls = tls(config);
-        QimenServer server = new QimenServer(config, handlers, tls);
+        Objects.requireNonNull(adminRoutes, "adminRoutes");
+        QimenServer server = new QimenServer(config, handlers, tls(config), List.copyOf(adminRoutes));
         try {
             server.bind();
         } catch (RuntimeException e) {
@@ -174,14 +205,15 @@ public final class QimenServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(publicInitializer), config.bind(), config.port());
-        AdminHttpHandler admin = new AdminHttpHandler(metrics, this::ready);
+        AdminGuard guard = new AdminGuard(config.adminBind());
         adminChannel = bind("admin", new ServerBootstrap()
                 .group(adminGroup)
                 .channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), admin);
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                                new AdminHttpHandler(adminRouter, guard, adminWorkers));
                     }
                 }), config.adminBind(), config.adminPort());
         ready = true;
@@ -218,6 +250,11 @@ public final class QimenServer implements AutoCloseable {
     /** The inbox, when on. */
     public Optional<Inbox> inbox() {
         return Optional.ofNullable(inbox);
+    }
+
+    /** The last calls on the public port, as the debug console shows them. */
+    public RecentCalls recentCalls() {
+        return recentCalls;
     }
 
     /**
@@ -274,6 +311,7 @@ public final class QimenServer implements AutoCloseable {
     private void shutdownNow() {
         ready = false;
         workers.shutdownNow();
+        adminWorkers.shutdownNow();
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (adminChannel != null) {
             adminChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -47,6 +47,7 @@ public final class ServerConfig {
     private final Duration readTimeout;
     private final Duration shutdownGrace;
     private final InboxConfig inbox;
+    private final int recentCalls;
 
     private ServerConfig(Builder b) {
         this.fixedApps = b.apps;
@@ -84,6 +85,10 @@ public final class ServerConfig {
         this.shutdownGrace = b.shutdownGrace;
         this.inbox = new InboxConfig(b.inboxEnabled, b.dataDir, b.inboxUrl, b.inboxPoolSize, b.inboxMethods, b.inboxKeys,
                 b.inboxMaxAttempts, b.inboxRetryDelay, b.inboxRetention, b.inboxDeliveryThreads);
+        if (b.recentCalls < 0) {
+            throw new ConfigException(Setting.RECENT_CALLS.env() + ": must not be negative");
+        }
+        this.recentCalls = b.recentCalls;
         if ((b.tlsCertFile == null) != (b.tlsKeyFile == null)) {
             throw new ConfigException(Setting.TLS_CERT_FILE.env() + " and " + Setting.TLS_KEY_FILE.env()
                     + " go together: set both for HTTPS, or neither");
@@ -172,6 +177,8 @@ public final class ServerConfig {
     public Duration readTimeout() { return readTimeout; }
     public Duration shutdownGrace() { return shutdownGrace; }
     public InboxConfig inbox() { return inbox; }
+    /** Calls kept for the debug console; 0 = none. */
+    public int recentCalls() { return recentCalls; }
 
     @Override
     public String toString() {
@@ -219,6 +226,7 @@ public final class ServerConfig {
         private Duration inboxRetryDelay;
         private Duration inboxRetention;
         private int inboxDeliveryThreads;
+        private int recentCalls;
 
         private Builder() {
             for (Setting s : Setting.values()) {
@@ -263,6 +271,7 @@ public final class ServerConfig {
         public Builder inboxRetryDelay(Duration d) { this.inboxRetryDelay = Objects.requireNonNull(d); return this; }
         public Builder inboxRetention(Duration d) { this.inboxRetention = Objects.requireNonNull(d); return this; }
         public Builder inboxDeliveryThreads(int n) { this.inboxDeliveryThreads = n; return this; }
+        public Builder recentCalls(int n) { this.recentCalls = n; return this; }
 
         /** @throws ConfigException when the combination is unusable */
         public ServerConfig build() {

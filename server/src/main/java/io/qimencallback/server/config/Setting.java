@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
 public enum Setting {
     PORT("port", "8080", "Public port the gateway calls (0 = any free port).",
             (b, v) -> b.port(port(v))),
-    ADMIN_PORT("admin_port", "9090", "Admin port: /metrics, /health/live, /health/ready (0 = any free port).",
+    ADMIN_PORT("admin_port", "9090", "Admin port: debug console, /metrics, /health/live, /health/ready (0 = any free port).",
             (b, v) -> b.adminPort(port(v))),
     BIND("bind", "", "Address the public port binds to. Empty: 0.0.0.0, or 127.0.0.1 on demo credentials.",
             ServerConfig.Builder::bind),
@@ -99,7 +99,10 @@ public enum Setting {
             "done and dead entries received longer ago are deleted (checked hourly); new and failed ones are kept.",
             (b, v) -> b.inboxRetention(Duration.ofDays(positive(v)))),
     INBOX_DELIVERY_THREADS("inbox_delivery_threads", "4", "Threads that deliver inbox entries to inbox handlers.",
-            (b, v) -> b.inboxDeliveryThreads(positive(v)));
+            (b, v) -> b.inboxDeliveryThreads(positive(v))),
+    RECENT_CALLS("recent_calls", "200", "Last calls kept in memory for the debug console on the admin port, with at"
+            + " most 64 KiB of body each (0 = off).",
+            (b, v) -> b.recentCalls(nonNegative(v)));
 
     private final String key;
     private final String defaultValue;

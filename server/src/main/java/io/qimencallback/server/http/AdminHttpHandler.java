@@ -1,66 +1,188 @@
 package io.qimencallback.server.http;
 
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.qimencallback.server.metrics.ServerMetrics;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.qimencallback.server.admin.AdminGuard;
+import io.qimencallback.server.admin.AdminRequest;
+import io.qimencallback.server.admin.AdminResponse;
+import io.qimencallback.server.admin.AdminRouter;
+import io.qimencallback.server.admin.AdminService;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The admin port: {@code /metrics} (Prometheus text), {@code /health/live} (the process answers) and
- * {@code /health/ready} (ports bound and handlers loaded, not draining). Its own event loop keeps it answering
- * while the public port is saturated.
+ * One admin connection: guards ({@link AdminGuard}), routes ({@link AdminRouter}) and answers. Services that may
+ * block run on the admin worker pool; a full pool answers 503 at once, and the event-loop routes ({@code /metrics},
+ * {@code /health/*}) keep answering meanwhile. Answers leave in request order: while one request is being served,
+ * reading pauses and requests already decoded (pipelining) wait.
  */
-@ChannelHandler.Sharable
 public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
+    private static final int MAX_PIPELINED = 16;
 
-    private final ServerMetrics metrics;
-    private final BooleanSupplier ready;
+    private final AdminRouter router;
+    private final AdminGuard guard;
+    private final Executor workers;
+    /** Touched on the event loop only. */
+    private final Deque<FullHttpRequest> waiting = new ArrayDeque<>();
+    private boolean busy;
 
-    public AdminHttpHandler(ServerMetrics metrics, BooleanSupplier ready) {
-        this.metrics = metrics;
-        this.ready = ready;
+    public AdminHttpHandler(AdminRouter router, AdminGuard guard, Executor workers) {
+        this.router = Objects.requireNonNull(router, "router");
+        this.guard = Objects.requireNonNull(guard, "guard");
+        this.workers = Objects.requireNonNull(workers, "workers");
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        FullHttpResponse r;
-        if (req.decoderResult().isFailure()) {
-            HttpResponses.sendAndClose(ctx, HttpResponseStatus.BAD_REQUEST);
+        if (busy) {
+            if (waiting.size() >= MAX_PIPELINED) {
+                releaseWaiting();
+                ctx.close();
+                return;
+            }
+            waiting.add(req.retain());
             return;
         }
-        String uri = req.uri();
-        String path = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
-        if (!req.method().equals(HttpMethod.GET) && !req.method().equals(HttpMethod.HEAD)) {
-            r = HttpResponses.text(req.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED, "use GET");
-        } else {
-            r = switch (path) {
-                case "/metrics" -> HttpResponses.of(req.protocolVersion(), HttpResponseStatus.OK, PROMETHEUS_TEXT,
-                        metrics.scrape().getBytes(StandardCharsets.UTF_8));
-                case "/health/live" -> HttpResponses.text(req.protocolVersion(), HttpResponseStatus.OK, "live");
-                case "/health/ready" -> ready.getAsBoolean()
-                        ? HttpResponses.text(req.protocolVersion(), HttpResponseStatus.OK, "ready")
-                        : HttpResponses.text(req.protocolVersion(), HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready");
-                default -> HttpResponses.text(req.protocolVersion(), HttpResponseStatus.NOT_FOUND, "not found");
-            };
-        }
+        serve(ctx, req);
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
+        HttpVersion version = req.protocolVersion();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
-        HttpUtil.setKeepAlive(r, keepAlive);
-        if (req.method().equals(HttpMethod.HEAD)) {
-            r.content().clear();
+        boolean head = req.method().name().equals("HEAD");
+        if (req.decoderResult().isFailure()) {
+            write(ctx, version, false, false, AdminResponse.error(400, "bad request"));
+            return;
         }
+        AdminRequest request = adminRequest(req);
+        var refusal = guard.refusal(request);
+        if (refusal.isPresent()) {
+            write(ctx, version, keepAlive, head, AdminResponse.error(403, refusal.get()));
+            return;
+        }
+        AdminRouter.Match match = router.route(request);
+        if (match instanceof AdminRouter.Match.WrongMethod wrong) {
+            write(ctx, version, keepAlive, head, AdminResponse.error(405, "method not allowed")
+                    .withHeader("Allow", wrong.allowHeader()));
+        } else if (!(match instanceof AdminRouter.Match.Found found)) {
+            write(ctx, version, keepAlive, head, AdminResponse.notFound());
+        } else if (found.onEventLoop()) {
+            write(ctx, version, keepAlive, head, run(found.service(), found.request()));
+        } else {
+            busy = true;
+            ctx.channel().config().setAutoRead(false);
+            try {
+                workers.execute(() -> {
+                    AdminResponse r = run(found.service(), found.request());
+                    ctx.executor().execute(() -> {
+                        write(ctx, version, keepAlive, head, r);
+                        next(ctx);
+                    });
+                });
+            } catch (RejectedExecutionException e) {
+                write(ctx, version, keepAlive, head, AdminResponse.error(503, "admin port busy, try again")
+                        .withHeader("Retry-After", "1"));
+                next(ctx);
+            }
+        }
+    }
+
+    /** After a worker's answer: the next waiting request, or back to reading. */
+    private void next(ChannelHandlerContext ctx) {
+        busy = false;
+        if (!ctx.channel().isActive()) {
+            releaseWaiting();
+            return;
+        }
+        FullHttpRequest req;
+        while (!busy && (req = waiting.poll()) != null) {
+            try {
+                serve(ctx, req);
+            } finally {
+                req.release();
+            }
+        }
+        if (!busy) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private static AdminResponse run(AdminService service, AdminRequest request) {
+        try {
+            AdminResponse r = service.serve(request);
+            return r == null ? AdminResponse.error(500, "no answer") : r;
+        } catch (Exception | LinkageError | AssertionError e) {
+            // the class and frames only: a message may quote data of a call
+            log.error("admin service failed on {}: {}", request, e.getClass().getName());
+            return AdminResponse.error(500, "internal error");
+        }
+    }
+
+    private static AdminRequest adminRequest(FullHttpRequest req) {
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri(), StandardCharsets.UTF_8);
+        Map<String, String> query = new LinkedHashMap<>();
+        uri.parameters().forEach((k, v) -> query.put(k, v.isEmpty() ? "" : v.get(0)));
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : req.headers().names()) {
+            headers.put(name.toLowerCase(Locale.ROOT), req.headers().getAll(name));
+        }
+        return new AdminRequest(req.method().name().toUpperCase(Locale.ROOT), uri.path(), List.of(), query, headers,
+                ByteBufUtil.getBytes(req.content()));
+    }
+
+    private void write(ChannelHandlerContext ctx, HttpVersion version, boolean keepAlive, boolean head,
+                       AdminResponse answer) {
+        byte[] body = answer.body();
+        FullHttpResponse r = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(answer.status()),
+                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+        HttpUtil.setContentLength(r, body.length);
+        AdminGuard.headers(answer.contentType()).forEach(r.headers()::set);
+        answer.headers().forEach(r.headers()::set);
+        if (!keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        HttpUtil.setKeepAlive(r, keepAlive);
         var f = ctx.writeAndFlush(r);
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    private void releaseWaiting() {
+        FullHttpRequest req;
+        while ((req = waiting.poll()) != null) {
+            req.release();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseWaiting();
+        super.channelInactive(ctx);
     }
 
     @Override

@@ -53,8 +53,8 @@ public final class PublicChannelInitializer extends ChannelInitializer<Channel> 
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(limits.maxHeaderBytes())));
         p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        p.addLast("read-timeout", new RequestReadTimeout(limits.readTimeout(), endpoint.metrics()));
-        p.addLast("aggregator", new CountingAggregator(limits.maxBodyBytes(), endpoint.metrics()));
+        p.addLast("read-timeout", new RequestReadTimeout(limits.readTimeout(), endpoint.metrics(), endpoint.recentCalls()));
+        p.addLast("aggregator", new CountingAggregator(limits.maxBodyBytes(), endpoint.metrics(), endpoint.recentCalls()));
         p.addLast("qimen", new QimenHttpHandler(endpoint, budget, limits.maxBodyBytes()));
     }
 }

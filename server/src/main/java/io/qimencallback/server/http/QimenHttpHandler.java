@@ -27,11 +27,13 @@ import io.qimencallback.protocol.http.HeaderLookup;
 import io.qimencallback.protocol.http.RawRequest;
 import io.qimencallback.server.call.AccessLog;
 import io.qimencallback.server.call.CallContext;
+import io.qimencallback.server.recent.RecentCalls;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -94,7 +96,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
         DecoderResult decoded = req.decoderResult();
         if (decoded.isFailure()) {
-            reject(ctx, badRequestStatus(decoded.cause()));
+            reject(ctx, req, badRequestStatus(decoded.cause()));
             return;
         }
         String uri = req.uri();
@@ -178,6 +180,11 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             log.error("cannot render or record the answer of {}", call.methodTag(), t);
             body = call.format() == ResponseFormat.XML ? SYSTEM_ERROR_XML : SYSTEM_ERROR_JSON;
         }
+        // references only, no copy under 64 KiB, never throws: the console costs the call next to nothing
+        endpoint.recentCalls().record(call.raw(), new RecentCalls.Outcome(call.method(), call.appKey(),
+                call.customerId(), response.isSuccess() ? QimenResponse.SUCCESS : response.code(), response.message(),
+                call.clientAddress(), call.format().name().toLowerCase(Locale.ROOT)),
+                System.nanoTime() - call.startNanos());
         byte[] rendered = body;
         if (ctx.executor().inEventLoop()) {
             send(ctx, call, rendered, version, keepAlive);
@@ -257,13 +264,15 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private void answerHttp(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
         endpoint.metrics().httpRejected(r.status().code());
+        RecentRejections.record(endpoint.recentCalls(), ctx, req, r.status().code());
         write(ctx, r, HttpUtil.isKeepAlive(req));
     }
 
 
-    private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    private void reject(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status) {
         closing = true;
         endpoint.metrics().httpRejected(status.code());
+        RecentRejections.record(endpoint.recentCalls(), ctx, req, status.code());
         HttpResponses.sendAndClose(ctx, status);
     }
 
@@ -280,7 +289,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         return HttpResponseStatus.BAD_REQUEST;
     }
 
-    private static HeaderLookup headers(HttpHeaders h) {
+    static HeaderLookup headers(HttpHeaders h) {
         return new HeaderLookup() {
             @Override
             public String get(String name) {
@@ -294,12 +303,12 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         };
     }
 
-    private static String stripFragment(String query) {
+    static String stripFragment(String query) {
         int hash = query.indexOf('#');
         return hash < 0 ? query : query.substring(0, hash);
     }
 
-    private static String peer(ChannelHandlerContext ctx) {
+    static String peer(ChannelHandlerContext ctx) {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : "0.0.0.0";
     }

@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.qimencallback.server.metrics.ServerMetrics;
+import io.qimencallback.server.recent.RecentCalls;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,19 +18,25 @@ import java.util.concurrent.TimeUnit;
 final class RequestReadTimeout extends ChannelDuplexHandler {
     private final long timeoutNanos;
     private final ServerMetrics metrics;
+    private final RecentCalls recentCalls;
     private ScheduledFuture<?> timer;
+    /** The head of the request being read, for the recent calls; {@code null} before it is decoded. */
+    private HttpRequest head;
 
-    RequestReadTimeout(Duration timeout, ServerMetrics metrics) {
+    RequestReadTimeout(Duration timeout, ServerMetrics metrics, RecentCalls recentCalls) {
         this.timeoutNanos = timeout.toNanos();
         this.metrics = metrics;
+        this.recentCalls = recentCalls;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof HttpRequest && timer == null) {
+        if (msg instanceof HttpRequest r && timer == null) {
+            head = r;
             timer = ctx.executor().schedule(() -> expire(ctx), timeoutNanos, TimeUnit.NANOSECONDS);
         }
         if (msg instanceof LastHttpContent) {
+            head = null;
             cancel();
         }
         ctx.fireChannelRead(msg);
@@ -45,6 +52,7 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
         }
         if (ctx.channel().isActive()) {
             metrics.httpRejected(HttpResponseStatus.REQUEST_TIMEOUT.code());
+            RecentRejections.record(recentCalls, ctx, head, HttpResponseStatus.REQUEST_TIMEOUT.code());
             HttpResponses.sendAndClose(ctx, HttpResponseStatus.REQUEST_TIMEOUT);
         }
     }

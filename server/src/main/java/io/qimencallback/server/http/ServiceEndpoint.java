@@ -2,6 +2,7 @@ package io.qimencallback.server.http;
 
 import io.qimencallback.server.call.CallProcessor;
 import io.qimencallback.server.metrics.ServerMetrics;
+import io.qimencallback.server.recent.RecentCalls;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -16,9 +17,16 @@ import java.util.function.BooleanSupplier;
  * @param deadline  time from receipt to the {@code handler-timeout} answer
  * @param metrics   meters
  * @param draining  true once shutdown has begun: answers then close their connection
+ * @param recentCalls where finished calls are kept for the debug console
  */
 public record ServiceEndpoint(String path, CallProcessor processor, ExecutorService workers, Duration deadline,
-                              ServerMetrics metrics, BooleanSupplier draining) {
+                              ServerMetrics metrics, BooleanSupplier draining, RecentCalls recentCalls) {
+    /** Without a debug console record of calls. */
+    public ServiceEndpoint(String path, CallProcessor processor, ExecutorService workers, Duration deadline,
+                           ServerMetrics metrics, BooleanSupplier draining) {
+        this(path, processor, workers, deadline, metrics, draining, RecentCalls.off());
+    }
+
     public ServiceEndpoint {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(processor, "processor");
@@ -26,5 +34,6 @@ public record ServiceEndpoint(String path, CallProcessor processor, ExecutorServ
         Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(draining, "draining");
+        Objects.requireNonNull(recentCalls, "recentCalls");
     }
 }

@@ -20,7 +20,9 @@ import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.QimenResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -50,6 +52,7 @@ public final class ServerMetrics implements AutoCloseable {
     private final Counter connectionsRefused;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final long startNanos = System.nanoTime();
 
     public ServerMetrics() {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -148,6 +151,29 @@ public final class ServerMetrics implements AutoCloseable {
     /** Calls received and not yet answered. */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** Calls answered so far, by outcome (all methods together), for the debug console. */
+    public Map<String, Long> requestsByOutcome() {
+        Map<String, Long> out = new TreeMap<>();
+        timers.values().forEach(byOutcome -> byOutcome.forEach((outcome, timer) -> out.merge(outcome, timer.count(), Long::sum)));
+        return out;
+    }
+
+    /** Requests refused by the HTTP layer so far, by status. */
+    public Map<Integer, Long> httpRejections() {
+        Map<Integer, Long> out = new TreeMap<>();
+        rejections.forEach((status, counter) -> out.put(status, (long) counter.count()));
+        return out;
+    }
+
+    public long signatureFailures() {
+        return (long) signatureFailures.count();
+    }
+
+    /** Time since these meters were created, that is since the server started. */
+    public Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     public MeterRegistry registry() {

@@ -1,0 +1,100 @@
+package io.qimencallback.server.admin;
+
+import io.netty.util.NetUtil;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What protects the admin port from a web page open in a browser on the same machine. The port binds loopback, but
+ * any page the browser shows can send requests to it:
+ * <ul>
+ *   <li>DNS rebinding (a hostile name re-pointed at 127.0.0.1) — requests whose {@code Host} is not an IP literal,
+ *       {@code localhost} or the configured bind address are refused;</li>
+ *   <li>cross-site POSTs (forms, {@code fetch} without preflight) — a POST needs {@code Content-Type:
+ *       application/json} or {@code X-Qimen-Admin: 1}, which a page of another origin cannot send without a CORS
+ *       preflight this port never grants, and its {@code Origin}, when present, must be this host and port;</li>
+ *   <li>framing, MIME sniffing, caching of call data, injected script — the headers of {@link #headers}.</li>
+ * </ul>
+ */
+public final class AdminGuard {
+    private final String bindAddress;
+
+    /** @param bindAddress the configured admin bind address, also accepted as a {@code Host} */
+    public AdminGuard(String bindAddress) {
+        this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress").toLowerCase(Locale.ROOT);
+    }
+
+    /** Why the request is refused (answered 403), or empty when it may be served. */
+    public Optional<String> refusal(AdminRequest request) {
+        Optional<String> host = request.header("Host");
+        if (host.isPresent() && !allowedHost(hostName(host.get()))) {
+            return Optional.of("Host not allowed on the admin port: use an IP address or localhost");
+        }
+        if (request.method().equals("POST")) {
+            boolean json = request.header("Content-Type")
+                    .map(ct -> ct.split(";")[0].trim().equalsIgnoreCase("application/json")).orElse(false);
+            boolean marked = request.header("X-Qimen-Admin").map(v -> v.trim().equals("1")).orElse(false);
+            if (!json && !marked) {
+                return Optional.of("POST needs Content-Type: application/json or X-Qimen-Admin: 1");
+            }
+            Optional<String> origin = request.header("Origin");
+            if (origin.isPresent() && (host.isEmpty() || !sameOrigin(origin.get(), host.get()))) {
+                return Optional.of("cross-origin POST refused");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean allowedHost(String name) {
+        return name.equals("localhost") || name.equals(bindAddress) || NetUtil.isValidIpV4Address(name)
+                || NetUtil.isValidIpV6Address(name);
+    }
+
+    /** The host of a {@code Host} header, lower case, without port and IPv6 brackets. */
+    static String hostName(String hostHeader) {
+        String h = hostHeader.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end < 0 ? h : h.substring(1, end);
+        }
+        int colon = h.indexOf(':');
+        return colon < 0 || h.indexOf(':', colon + 1) >= 0 ? h : h.substring(0, colon);
+    }
+
+    /** Whether an {@code Origin} ({@code http://host:port}) names the host and port of the {@code Host} header. */
+    static boolean sameOrigin(String origin, String hostHeader) {
+        try {
+            URI o = new URI(origin.trim());
+            if (!"http".equalsIgnoreCase(o.getScheme()) || o.getRawAuthority() == null) {
+                return false; // "null" (sandboxed or file pages), https (this port speaks plain HTTP)
+            }
+            return withPort(o.getRawAuthority()).equals(withPort(hostHeader.trim()));
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String withPort(String authority) {
+        String a = authority.toLowerCase(Locale.ROOT);
+        boolean hasPort = a.startsWith("[") ? a.indexOf("]:") > 0 : a.indexOf(':') > 0;
+        return hasPort ? a : a + ":80";
+    }
+
+    /** The headers of every admin answer; for HTML pages also a strict Content-Security-Policy and no framing. */
+    public static Map<String, String> headers(String contentType) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("X-Content-Type-Options", "nosniff");
+        h.put("Cache-Control", "no-store");
+        if (contentType.startsWith("text/html")) {
+            // no inline script or style: the console ships its .js and .css as files
+            h.put("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+            h.put("X-Frame-Options", "DENY");
+        }
+        return h;
+    }
+}

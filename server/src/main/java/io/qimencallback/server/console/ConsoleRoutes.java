@@ -1,0 +1,142 @@
+package io.qimencallback.server.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qimencallback.protocol.privacy.PersonalData;
+import io.qimencallback.server.admin.AdminRequest;
+import io.qimencallback.server.admin.AdminResponse;
+import io.qimencallback.server.admin.AdminRouter;
+import io.qimencallback.server.admin.AdminRoutes;
+import io.qimencallback.server.metrics.ServerMetrics;
+import io.qimencallback.server.recent.RecentCall;
+import io.qimencallback.server.recent.RecentCalls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The debug console on the admin port: a static page ({@code /}, {@code /console}, its .js and .css) over a JSON API
+ * ({@code /api/calls}, {@code /api/calls/{id}}, {@code /api/stats}, {@code /api/signature-failures}). Call content is
+ * masked with {@link PersonalData} unless {@code reveal=true} is asked for.
+ */
+public final class ConsoleRoutes implements AdminRoutes {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final int MAX_LIMIT = 1000;
+
+    private final RecentCalls calls;
+    private final ServerMetrics metrics;
+    private final Supplier<JsonNode> signatureFailures;
+
+    /**
+     * @param signatureFailures the signature diagnostics ring as JSON
+     *                          ({@code {"enabled":..,"capacity":..,"failures":[..]}})
+     */
+    public ConsoleRoutes(RecentCalls calls, ServerMetrics metrics, Supplier<JsonNode> signatureFailures) {
+        this.calls = Objects.requireNonNull(calls, "calls");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.signatureFailures = Objects.requireNonNull(signatureFailures, "signatureFailures");
+    }
+
+    /** What {@code /api/signature-failures} answers while no diagnostics are collected. */
+    public static JsonNode diagnosticsOff() {
+        return JSON.objectNode().put("enabled", false).put("capacity", 0).set("failures", JSON.arrayNode());
+    }
+
+    @Override
+    public void addTo(AdminRouter.Builder router) {
+        // in-memory files: served on the event loop
+        AdminResponse page = AdminResponse.html(resource("console.html"));
+        AdminResponse script = AdminResponse.of(200, "text/javascript; charset=utf-8", resource("console.js"));
+        AdminResponse style = AdminResponse.of(200, "text/css; charset=utf-8", resource("console.css"));
+        AdminResponse icon = AdminResponse.of(200, "image/svg+xml", resource("favicon.svg"));
+        router.getOnEventLoop("/", r -> page)
+                .getOnEventLoop("/console", r -> page)
+                .getOnEventLoop("/console.js", r -> script)
+                .getOnEventLoop("/console.css", r -> style)
+                .getOnEventLoop("/favicon.svg", r -> icon)
+                .get("/api/calls", this::list)
+                .get("/api/calls/*", this::detail)
+                .get("/api/stats", r -> AdminResponse.json(stats()))
+                .get("/api/signature-failures", r -> AdminResponse.json(signatureFailures.get()));
+    }
+
+    private AdminResponse list(AdminRequest request) {
+        ArrayNode list = JSON.arrayNode();
+        for (RecentCall c : calls.latest(request.intParam("limit", 50, 1, MAX_LIMIT))) {
+            list.add(summary(c));
+        }
+        ObjectNode out = JSON.objectNode().put("enabled", calls.enabled()).put("capacity", calls.capacity());
+        out.set("calls", list);
+        return AdminResponse.json(out);
+    }
+
+    private AdminResponse detail(AdminRequest request) {
+        var found = calls.find(request.pathParam(0));
+        if (found.isEmpty()) {
+            return AdminResponse.error(404, "no such call (only the last " + calls.capacity() + " are kept)");
+        }
+        RecentCall c = found.get();
+        boolean reveal = request.queryParam("reveal").map("true"::equalsIgnoreCase).orElse(false);
+        ObjectNode out = summary(c);
+        out.put("masked", !reveal);
+        out.put("message", c.message() == null ? null : reveal ? c.message() : PersonalData.maskText(c.message()));
+        Map<String, String> params = reveal ? c.params() : PersonalData.maskParams(c.params());
+        ObjectNode p = out.putObject("params");
+        params.forEach(p::put);
+        out.put("body", reveal ? c.bodyText() : PersonalData.maskText(c.bodyText()));
+        out.put("bodyTruncated", c.truncated());
+        return AdminResponse.json(out);
+    }
+
+    private static ObjectNode summary(RecentCall c) {
+        ObjectNode o = JSON.objectNode();
+        o.put("id", c.id());
+        o.put("time", c.time().toString());
+        o.put("method", c.method());
+        o.put("appKey", c.appKey());
+        o.put("customerId", c.customerId());
+        o.put("outcome", c.outcome());
+        o.put("latencyMs", Math.round(c.latencyMillis() * 100) / 100.0);
+        o.put("remote", c.remote());
+        o.put("format", c.format());
+        o.put("contentType", c.contentType());
+        o.put("bodyLength", c.bodyLength());
+        return o;
+    }
+
+    private ObjectNode stats() {
+        ObjectNode o = JSON.objectNode();
+        o.put("uptimeSeconds", metrics.uptime().toSeconds());
+        o.put("inFlight", metrics.inFlight());
+        ObjectNode requests = o.putObject("requests");
+        long total = 0;
+        for (var e : metrics.requestsByOutcome().entrySet()) {
+            requests.put(e.getKey(), e.getValue());
+            total += e.getValue();
+        }
+        o.put("requestsTotal", total);
+        o.put("signatureFailures", metrics.signatureFailures());
+        ObjectNode rejections = o.putObject("httpRejections");
+        metrics.httpRejections().forEach((status, n) -> rejections.put(Integer.toString(status), n));
+        ObjectNode recent = o.putObject("recentCalls");
+        recent.put("kept", calls.size());
+        recent.put("capacity", calls.capacity());
+        return o;
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ConsoleRoutes.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("console resource missing from the jar: " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
