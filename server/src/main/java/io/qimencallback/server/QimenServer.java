@@ -37,6 +37,7 @@ import io.qimencallback.server.config.Setting;
 import io.qimencallback.server.console.ConsoleRoutes;
 import io.qimencallback.server.http.AdminHttpHandler;
 import io.qimencallback.server.inbox.Inbox;
+import io.qimencallback.server.inbox.InboxRoutes;
 import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
@@ -108,6 +109,9 @@ public final class QimenServer implements AutoCloseable {
                 .add(new OperationsRoutes(metrics, this::ready))
                 // the signature diagnostics ring is not built yet: the console shows "diagnostics off"
                 .add(new ConsoleRoutes(recentCalls, metrics, ConsoleRoutes::diagnosticsOff));
+        if (inbox != null) {
+            router.add(new InboxRoutes(inbox.store(), Clock.systemUTC()));
+        }
         adminRoutes.forEach(router::add);
         this.adminRouter = router.build();
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("qimen-io"),

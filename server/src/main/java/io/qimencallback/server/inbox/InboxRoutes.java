@@ -1,0 +1,106 @@
+package io.qimencallback.server.inbox;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qimencallback.server.admin.AdminRequest;
+import io.qimencallback.server.admin.AdminResponse;
+import io.qimencallback.server.admin.AdminRouter;
+import io.qimencallback.server.admin.AdminRoutes;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The inbox on the admin port, for consumers that read entries instead of implementing an inbox handler:
+ * <ul>
+ *   <li>{@code GET /api/inbox?status=&method=&since=&before=&limit=} — entries newest first, and counts by status;</li>
+ *   <li>{@code GET /api/inbox/{id}[?reveal=true]} — one entry with parameters and body (masked unless revealed);</li>
+ *   <li>{@code POST /api/inbox/{id}/ack} — mark done (processed by the consumer);</li>
+ *   <li>{@code POST /api/inbox/{id}/retry} — make a failed or dead entry due again, attempts from zero.</li>
+ * </ul>
+ * All run on the admin worker pool (they query the database), never on the event loop.
+ */
+public final class InboxRoutes implements AdminRoutes {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final int MAX_LIMIT = 1000;
+
+    private final InboxStore store;
+    private final Clock clock;
+
+    public InboxRoutes(InboxStore store, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public void addTo(AdminRouter.Builder router) {
+        router.get("/api/inbox", this::list)
+                .get("/api/inbox/*", this::detail)
+                .post("/api/inbox/*/ack", r -> change(r, "ack"))
+                .post("/api/inbox/*/retry", r -> change(r, "retry"));
+    }
+
+    private AdminResponse list(AdminRequest r) throws SQLException {
+        InboxQuery q;
+        try {
+            q = new InboxQuery(r.queryParam("status").filter(s -> !s.isBlank()).map(InboxStatus::parse).orElse(null),
+                    r.queryParam("method").filter(s -> !s.isBlank()).orElse(null),
+                    r.queryParam("since").filter(s -> !s.isBlank()).map(Instant::parse).orElse(null),
+                    r.intParam("before", 0, 0, Integer.MAX_VALUE), r.intParam("limit", 50, 1, MAX_LIMIT));
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            return AdminResponse.error(400, e.getMessage());
+        }
+        ArrayNode entries = JSON.arrayNode();
+        for (InboxEntry e : store.list(q)) {
+            entries.add(InboxJson.summary(e, false));
+        }
+        ObjectNode out = JSON.objectNode();
+        out.set("entries", entries);
+        ObjectNode counts = out.putObject("counts");
+        for (Map.Entry<InboxStatus, Long> c : store.counts().entrySet()) {
+            counts.put(c.getKey().dbName(), c.getValue());
+        }
+        out.put("store", store.description());
+        return AdminResponse.json(out);
+    }
+
+    private AdminResponse detail(AdminRequest r) throws SQLException {
+        Optional<Long> id = id(r);
+        Optional<InboxEntry> e = id.isEmpty() ? Optional.empty() : store.get(id.get());
+        if (e.isEmpty()) {
+            return AdminResponse.error(404, "no inbox entry " + r.pathParam(0));
+        }
+        return AdminResponse.json(InboxJson.detail(e.get(), r.queryParam("reveal").filter("true"::equals).isPresent()));
+    }
+
+    private AdminResponse change(AdminRequest r, String action) throws SQLException {
+        Optional<Long> id = id(r);
+        if (id.isEmpty()) {
+            return AdminResponse.error(404, "no inbox entry " + r.pathParam(0));
+        }
+        InboxStore.Change c = action.equals("ack") ? store.acknowledge(id.get(), clock.instant())
+                : store.retry(id.get(), clock.instant());
+        return switch (c) {
+            case NOT_FOUND -> AdminResponse.error(404, "no inbox entry " + id.get());
+            case CONFLICT -> AdminResponse.error(409, "entry " + id.get() + " is "
+                    + store.get(id.get()).map(e -> e.status().dbName()).orElse("gone") + ": "
+                    + (action.equals("ack") ? "only new, failed or dead entries can be acknowledged"
+                    : "only failed or dead entries can be retried"));
+            case CHANGED -> AdminResponse.json(JSON.objectNode().put("id", id.get())
+                    .put("status", action.equals("ack") ? "done" : "new"));
+        };
+    }
+
+    private static Optional<Long> id(AdminRequest r) {
+        try {
+            return Optional.of(Long.parseLong(r.pathParam(0)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+}
