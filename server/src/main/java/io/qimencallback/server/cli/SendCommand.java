@@ -107,7 +107,6 @@ public final class SendCommand implements Callable<Integer> {
             params.forEach(b::param);
             return b.build();
         };
-        GatewayRequest first = requests.get(); // builds once up front, so that a bad fixture or option fails as usage
         GatewayClient client = caller.client(url);
         if (repeat > 1) {
             BurstSummary summary = Burst.run(client, requests, repeat, concurrency);
@@ -117,6 +116,7 @@ public final class SendCommand implements Callable<Integer> {
             }
             return summary.errors() == summary.sent() ? 3 : 1;
         }
+        GatewayRequest first = requests.get();
         if (verbose) {
             System.err.println(first.httpMethod() + " " + url + "?" + first.query());
             first.headers().forEach((k, v) -> System.err.println(k + ": " + v));
