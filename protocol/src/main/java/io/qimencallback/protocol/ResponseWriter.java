@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 
 /** Renders a {@link QimenResponse} as the bytes of an HTTP body, UTF-8, in either format of spec §4. */
 public final class ResponseWriter {
@@ -62,6 +63,16 @@ public final class ResponseWriter {
         }
         b.append("</response>");
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Any tree as an XML document under {@code root}, written as answers are (arrays as repeated elements): e.g. a
+     * {@code <request>} body that a gateway simulator builds from a JSON fixture.
+     */
+    public static String xmlDocument(String root, JsonNode content) {
+        StringBuilder b = new StringBuilder(256).append("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+        node(b, xmlName(Objects.requireNonNull(root, "root")), Objects.requireNonNull(content, "content"));
+        return b.toString();
     }
 
     private static void node(StringBuilder b, String name, JsonNode value) {

@@ -36,6 +36,14 @@ class ResponseWriterTest {
     }
 
     @Test
+    void anyTreeRendersAsAnXmlDocumentUnderItsRoot() throws Exception {
+        var tree = new ObjectMapper().readTree("{\"a\":\"x<&>\",\"lines\":{\"line\":[{\"n\":1},{\"n\":2}]},\"z\":null}");
+
+        assertThat(ResponseWriter.xmlDocument("request", tree)).isEqualTo("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+                + "<request><a>x&lt;&amp;&gt;</a><lines><line><n>1</n></line><line><n>2</n></line></lines><z/></request>");
+    }
+
+    @Test
     void listsRenderAsRepeatedElements() {
         Map<String, Object> item = Map.of("itemCode", "SKU-TEE-WHT-M");
         QimenResponse r = QimenResponse.success().with("items", Map.of("item", List.of(item, item)));

@@ -1,37 +1,20 @@
 package io.qimencallback.server;
 
+import static io.qimencallback.server.testing.Cli.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.Samples;
+import io.qimencallback.server.testing.Cli.Run;
 import io.qimencallback.server.testing.Handlers;
 import io.qimencallback.server.testing.TestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The {@code sign} and {@code send} verbs, as a user runs them. */
 class CommandLineTest {
-
-    record Run(int exit, String out) {
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            int exit = new CommandLine(new Main()).execute(args);
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
-    }
 
     @Test
     void signReproducesTheSampleVectorAndExplains(@TempDir Path dir) throws Exception {

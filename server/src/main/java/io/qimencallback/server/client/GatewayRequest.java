@@ -65,6 +65,7 @@ public final class GatewayRequest {
         private boolean spaceAsPercent20;
         private String signOverride;
         private byte[] bodyAfterSigning;
+        private boolean omitSign;
 
         private Builder(String method) {
             params.put(SystemParams.METHOD, Objects.requireNonNull(method, "method"));
@@ -112,6 +113,8 @@ public final class GatewayRequest {
 
         /** Send this sign instead of the computed one. */
         public Builder signOverride(String sign) { this.signOverride = sign; return this; }
+        /** Send no {@code sign} parameter at all. */
+        public Builder omitSign() { this.omitSign = true; return this; }
         /** Sign the body given, then send this one instead. */
         public Builder bodyAfterSigning(String text) { this.bodyAfterSigning = text.getBytes(charset); return this; }
 
@@ -157,8 +160,10 @@ public final class GatewayRequest {
                 h.put("Content-Type", type);
             }
             StringBuilder q = new StringBuilder();
-            p.forEach((k, v) -> q.append(encode(k)).append('=').append(encode(v)).append('&'));
-            q.append(SystemParams.SIGN).append('=').append(encode(sign));
+            p.forEach((k, v) -> q.append(q.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
+            if (!omitSign) {
+                q.append('&').append(SystemParams.SIGN).append('=').append(encode(sign));
+            }
             return new GatewayRequest(httpMethod, q.toString(), h, sendBody, sign, base);
         }
 
