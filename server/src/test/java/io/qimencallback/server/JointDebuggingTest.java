@@ -113,7 +113,7 @@ class JointDebuggingTest {
 
     @Test
     void selftestPassesWithANoteWhenTheServiceHasNoHandler() {
-        try (TestServer s = TestServer.start()) {
+        try (TestServer s = TestServer.start(c -> c.inboxEnabled(false))) {
             Run r = selftest(s.serviceUrl().toString(), "--api", "inventory.query");
             assertThat(r.exit()).as(r.out()).isZero();
             assertThat(r.out()).containsPattern("inventory\\.query +signed call +PASS +note: answered failure invalid-method");
