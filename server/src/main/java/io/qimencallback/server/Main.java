@@ -1,5 +1,6 @@
 package io.qimencallback.server;
 
+import io.qimencallback.server.cli.InboxCommand;
 import io.qimencallback.server.cli.SelftestCommand;
 import io.qimencallback.server.cli.SendCommand;
 import io.qimencallback.server.cli.ServeCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Option;
 /** {@code java -jar qimen-server.jar [serve|sign|send|selftest] ...}; no verb runs the server. */
 @Command(name = "qimen-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Qimen (奇门) service address: verifies gateway signatures, dispatches to ERP handlers.",
-        subcommands = {ServeCommand.class, SignCommand.class, SendCommand.class, SelftestCommand.class})
+        subcommands = {ServeCommand.class, SignCommand.class, SendCommand.class, SelftestCommand.class,
+                InboxCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML settings file (environment variables override it).")

@@ -1,0 +1,73 @@
+package io.qimencallback.server.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qimencallback.protocol.Samples;
+import io.qimencallback.server.testing.Cli;
+import io.qimencallback.server.testing.Cli.Run;
+import io.qimencallback.server.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code inbox list|show|ack|retry|export} read the server's own configuration, beside the running server. */
+class InboxCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theVerbsReadTheSameInboxAsTheRunningServer() throws Exception {
+        Path data = dir.resolve("data");
+        Path config = Files.writeString(dir.resolve("qimen.yml"), "data_dir: " + data + "\n");
+        String order = Samples.text("deliveryorder.create.request.xml");
+        try (TestServer s = TestServer.start(c -> c.dataDir(data))) {
+            s.send(s.call("deliveryorder.create").customerId("CUST001").xmlBody(order));
+            s.send(s.call("wdt.trade.push").jsonBody("{\"trade_no\":\"T1\",\"receiver_mobile\":\"13711112222\"}"));
+            long first = s.server().inbox().orElseThrow().store().list(InboxQuery.all()).get(1).id();
+
+            Run list = Cli.run("inbox", "--config", config.toString(), "list");
+            assertThat(list.exit()).as(list.out()).isZero();
+            assertThat(list.out()).contains("deliveryorder.create", "DO20240520000123", "wdt.trade.push", "2 new");
+
+            Run show = Cli.run("inbox", "--config", config.toString(), "show", Long.toString(first));
+            assertThat(show.exit()).isZero();
+            assertThat(show.out()).contains("138****0000").doesNotContain("13800000000");
+            Run reveal = Cli.run("inbox", "--config", config.toString(), "show", Long.toString(first), "--reveal");
+            assertThat(JSON.readTree(reveal.out()).get("body").asText()).isEqualTo(order);
+
+            Run export = Cli.run("inbox", "--config", config.toString(), "export");
+            String[] lines = export.out().strip().split("\n");
+            assertThat(lines).hasSize(2);
+            assertThat(export.out()).contains("137****2222").doesNotContain("13711112222");
+            Run full = Cli.run("inbox", "--config", config.toString(), "export", "--reveal", "--method", "deliveryorder.create");
+            JsonNode only = JSON.readTree(full.out().strip());
+            assertThat(only.get("id").asLong()).isEqualTo(first);
+            assertThat(Base64.getDecoder().decode(only.get("bodyBase64").asText())).isEqualTo(Samples.bytes("deliveryorder.create.request.xml"));
+
+            assertThat(Cli.run("inbox", "--config", config.toString(), "retry", Long.toString(first)).exit())
+                    .as("a new entry is not retried").isEqualTo(1);
+            Run ack = Cli.run("inbox", "--config", config.toString(), "ack", Long.toString(first));
+            assertThat(ack.exit()).isZero();
+            assertThat(ack.out()).contains("entry " + first + " is done");
+            assertThat(s.server().inbox().orElseThrow().store().get(first).orElseThrow().status()).isEqualTo(InboxStatus.DONE);
+            assertThat(Cli.run("inbox", "--config", config.toString(), "list", "--status", "done").out())
+                    .contains("DO20240520000123").doesNotContain("wdt.trade.push  ");
+            assertThat(Cli.run("inbox", "--config", config.toString(), "show", "424242").exit()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUnreachableInboxExitsThree() throws Exception {
+        Path config = Files.writeString(dir.resolve("qimen.yml"),
+                "inbox_url: jdbc:postgresql://127.0.0.1:1/none?user=x&password=secret-pw\n");
+        Run r = Cli.run("inbox", "--config", config.toString(), "list");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.out()).doesNotContain("secret-pw");
+    }
+}
