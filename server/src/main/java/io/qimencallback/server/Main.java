@@ -3,6 +3,7 @@ package io.qimencallback.server;
 import io.qimencallback.server.cli.SendCommand;
 import io.qimencallback.server.cli.ServeCommand;
 import io.qimencallback.server.cli.SignCommand;
+import io.qimencallback.server.cli.VerifyCommand;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -10,10 +11,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar qimen-server.jar [serve|sign|send] ...}; no verb runs the server. */
+/** {@code java -jar qimen-server.jar [serve|sign|send|verify] ...}; no verb runs the server. */
 @Command(name = "qimen-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Qimen (奇门) service address: verifies gateway signatures, dispatches to ERP handlers.",
-        subcommands = {ServeCommand.class, SignCommand.class, SendCommand.class})
+        subcommands = {ServeCommand.class, SignCommand.class, SendCommand.class, VerifyCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML settings file (environment variables override it).")

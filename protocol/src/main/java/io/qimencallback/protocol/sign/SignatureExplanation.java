@@ -128,8 +128,8 @@ public record SignatureExplanation(Map<String, ParamSource> sources, int bodyLen
         difference.ifPresent(d -> {
             b.append("Your string first differs at index ").append(d.index()).append(" (compared with ")
                     .append(d.comparedWith()).append("):\n");
-            b.append("  expected …").append(d.expectedWindow()).append("…\n");
-            b.append("  found    …").append(d.foundWindow()).append("…\n");
+            b.append("  expected …").append(escape(d.expectedWindow())).append("…\n");
+            b.append("  found    …").append(escape(d.foundWindow())).append("…\n");
             b.append("  expected ").append(quote(d.expected())).append(", found ").append(quote(d.found())).append('\n');
             d.hint().ifPresent(h -> b.append("  hint: ").append(h).append('\n'));
         });
@@ -141,6 +141,11 @@ public record SignatureExplanation(Map<String, ParamSource> sources, int bodyLen
     }
 
     private static String quote(String s) {
-        return s.equals(SignatureExplainer.END) ? s : "\"" + s + "\"";
+        return s.equals(SignatureExplainer.END) ? s : "\"" + escape(s) + "\"";
+    }
+
+    /** Line ends and tabs made visible: they are often the difference. */
+    private static String escape(String s) {
+        return s.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
     }
 }
