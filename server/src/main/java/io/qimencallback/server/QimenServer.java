@@ -30,6 +30,7 @@ import io.qimencallback.server.call.CallProcessor;
 import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
+import io.qimencallback.server.diagnostics.SignatureDiagnostics;
 import io.qimencallback.server.http.AdminHttpHandler;
 import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
@@ -63,6 +64,7 @@ public final class QimenServer implements AutoCloseable {
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final LiveSecrets secrets;
+    private final SignatureDiagnostics signatureDiagnostics;
     private final ThreadPoolExecutor workers;
     private final EventLoopGroup ioGroup;
     private final EventLoopGroup adminGroup;
@@ -79,6 +81,7 @@ public final class QimenServer implements AutoCloseable {
         this.config = config;
         this.metrics = new ServerMetrics();
         this.secrets = new LiveSecrets(config);
+        this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueue()), new DefaultThreadFactory("qimen-worker"),
                 new ThreadPoolExecutor.AbortPolicy());
@@ -90,7 +93,10 @@ public final class QimenServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         CallProcessor processor = new CallProcessor(secrets, config.timestampTolerance(),
                 new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, Clock.systemUTC(),
-                call -> metrics.signatureFailed());
+                (call, failure) -> {
+                    metrics.signatureFailed();
+                    signatureDiagnostics.record(failure);
+                });
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
                 metrics, draining::get);
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls);
@@ -158,7 +164,7 @@ public final class QimenServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(publicInitializer), config.bind(), config.port());
-        AdminHttpHandler admin = new AdminHttpHandler(metrics, this::ready);
+        AdminHttpHandler admin = new AdminHttpHandler(metrics, this::ready, signatureDiagnostics);
         adminChannel = bind("admin", new ServerBootstrap()
                 .group(adminGroup)
                 .channel(NioServerSocketChannel.class)
@@ -197,6 +203,11 @@ public final class QimenServer implements AutoCloseable {
 
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    /** The last signature failures, explained (empty and disabled unless {@code signature_diagnostics} is on). */
+    public SignatureDiagnostics signatureDiagnostics() {
+        return signatureDiagnostics;
     }
 
     /**

@@ -43,6 +43,7 @@ public final class ServerConfig {
     private final Duration idleTimeout;
     private final Duration readTimeout;
     private final Duration shutdownGrace;
+    private final boolean signatureDiagnostics;
 
     private ServerConfig(Builder b) {
         this.fixedApps = b.apps;
@@ -78,6 +79,8 @@ public final class ServerConfig {
         this.idleTimeout = b.idleTimeout;
         this.readTimeout = b.readTimeout;
         this.shutdownGrace = b.shutdownGrace;
+        // auto: on while the server is a joint-debugging toy, off once real secrets are configured
+        this.signatureDiagnostics = b.signatureDiagnostics.resolve(demo);
         if ((b.tlsCertFile == null) != (b.tlsKeyFile == null)) {
             throw new ConfigException(Setting.TLS_CERT_FILE.env() + " and " + Setting.TLS_KEY_FILE.env()
                     + " go together: set both for HTTPS, or neither");
@@ -165,6 +168,8 @@ public final class ServerConfig {
     public Duration idleTimeout() { return idleTimeout; }
     public Duration readTimeout() { return readTimeout; }
     public Duration shutdownGrace() { return shutdownGrace; }
+    /** Whether failed signatures are kept, explained, for the admin port ({@code auto} resolved). */
+    public boolean signatureDiagnostics() { return signatureDiagnostics; }
 
     @Override
     public String toString() {
@@ -173,7 +178,7 @@ public final class ServerConfig {
                 + (tls() ? ", tlsCertFile=" + tlsCertFile : "") + ", timestampTolerance=" + timestampTolerance
                 + ", maxBodyBytes=" + maxBodyBytes + ", handlerTimeout=" + handlerTimeout + ", workers=" + workerThreads
                 + "/" + workerQueue + ", allowedSources=" + allowedSources + ", trustedProxies=" + trustedProxies
-                + ", pluginsDir=" + pluginsDir + "]";
+                + ", pluginsDir=" + pluginsDir + ", signatureDiagnostics=" + (signatureDiagnostics ? "on" : "off") + "]";
     }
 
     /** Starts from the defaults of {@link Setting}. */
@@ -202,6 +207,7 @@ public final class ServerConfig {
         private Duration idleTimeout;
         private Duration readTimeout;
         private Duration shutdownGrace;
+        private AutoOnOff signatureDiagnostics;
 
         private Builder() {
             for (Setting s : Setting.values()) {
@@ -235,6 +241,7 @@ public final class ServerConfig {
         public Builder idleTimeout(Duration d) { this.idleTimeout = Objects.requireNonNull(d); return this; }
         public Builder readTimeout(Duration d) { this.readTimeout = Objects.requireNonNull(d); return this; }
         public Builder shutdownGrace(Duration d) { this.shutdownGrace = Objects.requireNonNull(d); return this; }
+        public Builder signatureDiagnostics(AutoOnOff mode) { this.signatureDiagnostics = Objects.requireNonNull(mode); return this; }
 
         /** @throws ConfigException when the combination is unusable */
         public ServerConfig build() {

@@ -68,7 +68,11 @@ public enum Setting {
             (b, v) -> b.readTimeout(Duration.ofSeconds(positive(v)))),
     SHUTDOWN_GRACE_SECONDS("shutdown_grace_seconds", "20",
             "On SIGTERM, how long in-flight calls may take to finish.",
-            (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v))));
+            (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v)))),
+    SIGNATURE_DIAGNOSTICS("signature_diagnostics", "auto",
+            "Keep the last 100 signature failures, explained, for GET /api/signature-failures on the admin port"
+            + " (never a secret; strings masked and truncated): auto = on with demo credentials only, on, off.",
+            (b, v) -> b.signatureDiagnostics(AutoOnOff.parse(v)));
 
     private final String key;
     private final String defaultValue;

@@ -9,13 +9,16 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.qimencallback.server.diagnostics.SignatureDiagnostics;
 import io.qimencallback.server.metrics.ServerMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * The admin port: {@code /metrics} (Prometheus text), {@code /health/live} (the process answers) and
- * {@code /health/ready} (ports bound and handlers loaded, not draining). Its own event loop keeps it answering
+ * The admin port: {@code /metrics} (Prometheus text), {@code /health/live} (the process answers),
+ * {@code /health/ready} (ports bound and handlers loaded, not draining) and {@code /api/signature-failures} (the last
+ * signature failures, explained: {@link SignatureDiagnostics}). Its own event loop keeps it answering
  * while the public port is saturated.
  */
 @ChannelHandler.Sharable
@@ -24,10 +27,12 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
 
     private final ServerMetrics metrics;
     private final BooleanSupplier ready;
+    private final SignatureDiagnostics signatureDiagnostics;
 
-    public AdminHttpHandler(ServerMetrics metrics, BooleanSupplier ready) {
+    public AdminHttpHandler(ServerMetrics metrics, BooleanSupplier ready, SignatureDiagnostics signatureDiagnostics) {
         this.metrics = metrics;
         this.ready = ready;
+        this.signatureDiagnostics = Objects.requireNonNull(signatureDiagnostics, "signatureDiagnostics");
     }
 
     @Override
@@ -45,6 +50,8 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             r = switch (path) {
                 case "/metrics" -> HttpResponses.of(req.protocolVersion(), HttpResponseStatus.OK, PROMETHEUS_TEXT,
                         metrics.scrape().getBytes(StandardCharsets.UTF_8));
+                case "/api/signature-failures" -> HttpResponses.of(req.protocolVersion(), HttpResponseStatus.OK,
+                        "application/json; charset=utf-8", signatureDiagnostics.json());
                 case "/health/live" -> HttpResponses.text(req.protocolVersion(), HttpResponseStatus.OK, "live");
                 case "/health/ready" -> ready.getAsBoolean()
                         ? HttpResponses.text(req.protocolVersion(), HttpResponseStatus.OK, "ready")
