@@ -101,14 +101,17 @@ public final class SignatureExplainer {
         SignatureBase variant = variant(base, dropped);
         String canonical;
         long canonicalLength;
+        boolean truncated;
         if (limits.canonicalChars() == Integer.MAX_VALUE) {
             canonical = limits.mask().apply(hideSecret.apply(variant.explain(method, SECRET_MASK)));
             canonicalLength = canonical.length();
+            truncated = false;
         } else {
             int keep = limits.canonicalChars();
             String prefix = limits.mask().apply(hideSecret.apply(variant.explain(method, SECRET_MASK, keep + MASK_SLACK)));
             canonical = prefix.length() > keep ? prefix.substring(0, keep) : prefix;
             canonicalLength = variant.explainedLength(method, SECRET_MASK);
+            truncated = canonicalLength > keep + MASK_SLACK || prefix.length() > keep;
         }
         List<String> notes = notes(ev, variants);
         Optional<SignatureExplanation.FirstDifference> difference = Optional.empty();
@@ -122,7 +125,7 @@ public final class SignatureExplainer {
         }
         return new SignatureExplanation(ev.sources(), ev.bodyLength(), base.signsBody(), ev.receivedSign(),
                 ev.signMethod(), SignatureExplanation.Variant.label(method, dropped), canonical, canonicalLength,
-                variants, difference, notes);
+                truncated, variants, difference, notes);
     }
 
     private static SignatureBase variant(SignatureBase base, boolean blankPairsDropped) {

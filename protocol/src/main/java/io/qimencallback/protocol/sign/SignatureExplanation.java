@@ -21,14 +21,16 @@ import java.util.TreeMap;
  * @param signMethod       the {@code sign_method} parameter, or {@code null}
  * @param canonicalVariant which variant {@code canonical} is the string of
  * @param canonical        the digested string, secret shown as {@link SignatureExplainer#SECRET_MASK}; may be truncated
- * @param canonicalLength  the whole string's length in characters
+ *                         and masked
+ * @param canonicalLength  the whole string's length in characters, before any masking
+ * @param canonicalTruncated whether {@code canonical} is only the beginning of the string
  * @param variants         every variant tried, in the verifier's order
  * @param difference       where the sender's string first differs from the closest variant's, when one was given
  * @param notes            observations that explain common failures
  */
 public record SignatureExplanation(Map<String, ParamSource> sources, int bodyLength, boolean bodySigned,
                                    String receivedSign, String signMethod, String canonicalVariant, String canonical,
-                                   long canonicalLength, List<Variant> variants, Optional<FirstDifference> difference,
+                                   long canonicalLength, boolean canonicalTruncated, List<Variant> variants, Optional<FirstDifference> difference,
                                    List<String> notes) {
 
     public SignatureExplanation {
@@ -111,8 +113,8 @@ public record SignatureExplanation(Map<String, ParamSource> sources, int bodyLen
         b.append("String digested (").append(canonicalVariant).append("; ").append(canonicalLength)
                 .append(" characters; the secret shown as ").append(SignatureExplainer.SECRET_MASK).append("):\n  ")
                 .append(canonical);
-        if (canonical.length() < canonicalLength) {
-            b.append("… (first ").append(canonical.length()).append(" characters)");
+        if (canonicalTruncated) {
+            b.append("… (truncated)");
         }
         b.append('\n');
         b.append("Variants tried:").append(variants.isEmpty() ? " none\n" : "\n");
@@ -127,7 +129,7 @@ public record SignatureExplanation(Map<String, ParamSource> sources, int bodyLen
         }
         difference.ifPresent(d -> {
             b.append("Your string first differs at index ").append(d.index()).append(" (compared with ")
-                    .append(d.comparedWith()).append("):\n");
+                    .append(d.comparedWith()).append("; expected: from the request as received, found: your string):\n");
             b.append("  expected …").append(escape(d.expectedWindow())).append("…\n");
             b.append("  found    …").append(escape(d.foundWindow())).append("…\n");
             b.append("  expected ").append(quote(d.expected())).append(", found ").append(quote(d.found())).append('\n');

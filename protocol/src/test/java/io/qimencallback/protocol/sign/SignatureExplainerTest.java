@@ -48,6 +48,8 @@ class SignatureExplainerTest {
             assertThat(v.matched()).isTrue();
         });
         assertThat(e.canonical()).startsWith(SignatureExplainer.SECRET_MASK).endsWith(SignatureExplainer.SECRET_MASK);
+        assertThat(e.canonicalTruncated()).isFalse();
+        assertThat(e.canonicalLength()).isEqualTo(e.canonical().length());
         assertThat(e.render()).contains("VERIFIED", "Verified: md5, blank pairs kept.").doesNotContain(SECRET);
         assertThat(e.difference()).isEmpty();
     }
@@ -243,6 +245,7 @@ class SignatureExplainerTest {
         assertThat(e.variants()).hasSize(2).allSatisfy(x -> assertThat(x.expected()).hasSize(9).endsWith("…"));
         assertThat(e.variants()).extracting(SignatureExplanation.Variant::secretIndex).containsExactly(0, 1);
         assertThat(e.canonical()).hasSize(4096).doesNotContain("13812345678");
+        assertThat(e.canonicalTruncated()).isTrue();
         assertThat(e.canonicalLength()).isEqualTo(call.signatureBase().explain(SignMethod.MD5, SignatureExplainer.SECRET_MASK).length());
         assertThat(e.render()).contains("secret #2");
     }
