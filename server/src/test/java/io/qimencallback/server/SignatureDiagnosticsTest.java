@@ -127,6 +127,13 @@ class SignatureDiagnosticsTest {
         assertThat(f.canonicalLength()).isGreaterThan(8_000_000L);
         assertThat(f.explanation().length()).isLessThan(20 * 1024);
         assertThat(d.failures()).hasSize(3);
+
+        SignatureDiagnostics standard = SignatureDiagnostics.of(true);
+        for (int i = 0; i < 150; i++) {
+            standard.record(failure("m" + i, ORDER.getBytes(StandardCharsets.UTF_8)));
+        }
+        assertThat(standard.capacity()).isEqualTo(100);
+        assertThat(standard.failures()).hasSize(100).first().extracting(SignatureDiagnostics.Failure::method).isEqualTo("m149");
     }
 
     private static SignatureFailure failure(String method, byte[] body) throws Exception {
