@@ -5,6 +5,7 @@ import io.qimencallback.server.cli.SelftestCommand;
 import io.qimencallback.server.cli.SendCommand;
 import io.qimencallback.server.cli.ServeCommand;
 import io.qimencallback.server.cli.SignCommand;
+import io.qimencallback.server.cli.VerifyCommand;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -12,11 +13,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar qimen-server.jar [serve|sign|send|selftest] ...}; no verb runs the server. */
+/** {@code java -jar qimen-server.jar [serve|sign|send|selftest|verify|inbox] ...}; no verb runs the server. */
 @Command(name = "qimen-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Qimen (奇门) service address: verifies gateway signatures, dispatches to ERP handlers.",
         subcommands = {ServeCommand.class, SignCommand.class, SendCommand.class, SelftestCommand.class,
-                InboxCommand.class})
+                VerifyCommand.class, InboxCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML settings file (environment variables override it).")

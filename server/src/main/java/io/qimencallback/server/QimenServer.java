@@ -35,6 +35,7 @@ import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
 import io.qimencallback.server.console.ConsoleRoutes;
+import io.qimencallback.server.diagnostics.SignatureDiagnostics;
 import io.qimencallback.server.http.AdminHttpHandler;
 import io.qimencallback.server.inbox.Inbox;
 import io.qimencallback.server.inbox.InboxRoutes;
@@ -74,6 +75,7 @@ public final class QimenServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final LiveSecrets secrets;
     private final Inbox inbox;
+    private final SignatureDiagnostics signatureDiagnostics;
     private final ThreadPoolExecutor workers;
     /** Admin services that may block (database queries): a few threads, a short queue, 503 beyond it. */
     private final ThreadPoolExecutor adminWorkers;
@@ -97,6 +99,7 @@ public final class QimenServer implements AutoCloseable {
         this.inbox = openInbox(config, handlers, metrics);
         this.recentCalls = new RecentCalls(config.recentCalls());
         this.secrets = new LiveSecrets(config);
+        this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueue()), new DefaultThreadFactory("qimen-worker"),
                 new ThreadPoolExecutor.AbortPolicy());
@@ -107,8 +110,7 @@ public final class QimenServer implements AutoCloseable {
         adminWorkers.allowCoreThreadTimeOut(true);
         AdminRouter.Builder router = AdminRouter.builder()
                 .add(new OperationsRoutes(metrics, this::ready))
-                // the signature diagnostics ring is not built yet: the console shows "diagnostics off"
-                .add(new ConsoleRoutes(recentCalls, metrics, ConsoleRoutes::diagnosticsOff));
+                .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json));
         if (inbox != null) {
             router.add(new InboxRoutes(inbox.store(), Clock.systemUTC()));
         }
@@ -120,7 +122,10 @@ public final class QimenServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         CallProcessor processor = new CallProcessor(secrets, config.timestampTolerance(),
                 new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, inbox, Clock.systemUTC(),
-                call -> metrics.signatureFailed());
+                (call, failure) -> {
+                    metrics.signatureFailed();
+                    signatureDiagnostics.record(failure);
+                });
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
                 metrics, draining::get, recentCalls);
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls);
@@ -259,6 +264,11 @@ public final class QimenServer implements AutoCloseable {
     /** The last calls on the public port, as the debug console shows them. */
     public RecentCalls recentCalls() {
         return recentCalls;
+    }
+
+    /** The last signature failures, explained (empty and disabled unless {@code signature_diagnostics} is on). */
+    public SignatureDiagnostics signatureDiagnostics() {
+        return signatureDiagnostics;
     }
 
     /**

@@ -3,14 +3,19 @@ package io.qimencallback.protocol.http;
 import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.SystemParams;
+import io.qimencallback.protocol.sign.ParamSource;
 import io.qimencallback.protocol.sign.SignatureBase;
+import io.qimencallback.protocol.sign.SignatureEvidence;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A request decoded enough to be checked, and not yet trusted: its parameters gathered from the three sources of
@@ -122,5 +127,25 @@ public final class InboundCall {
 
     public SignatureBase signatureBase() {
         return signatureBase;
+    }
+
+    /**
+     * Where each parameter came from ({@code sign} included), in arrival order. Derived on demand by the precedence
+     * of {@link #parse} (query over headers, form fields only where neither has the name), so that the common path —
+     * a call that verifies — pays nothing for it.
+     */
+    public Map<String, ParamSource> sources() {
+        String signList = raw.headers().get(SystemParams.SIGN_LIST_HEADER);
+        Set<String> headerNames = signList == null || signList.isBlank() ? Set.of()
+                : new HashSet<>(Arrays.asList(signList.split(","))); // a name may repeat
+        Map<String, ParamSource> sources = new LinkedHashMap<>();
+        params.keySet().forEach(name -> sources.put(name, query.containsKey(name) ? ParamSource.QUERY
+                : headerNames.contains(name) ? ParamSource.HEADER : ParamSource.FORM));
+        return Collections.unmodifiableMap(sources);
+    }
+
+    /** What a signature check of this call looks at, for explaining a failure. */
+    public SignatureEvidence signatureEvidence() {
+        return new SignatureEvidence(signatureBase, sources(), raw.body().length, sign(), param(SystemParams.SIGN_METHOD));
     }
 }

@@ -1,7 +1,12 @@
 package io.qimencallback.protocol.sign;
 
 import io.qimencallback.protocol.SystemParams;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,6 +83,63 @@ public final class SignatureBase {
     public String explain(SignMethod method, String mask) {
         String text = canonicalParams() + (body == null ? "" : new String(body, charset));
         return method == SignMethod.MD5 ? mask + text + mask : text;
+    }
+
+    /**
+     * The first {@code maxChars} characters of {@link #explain}, without building the rest: a diagnostic of a call
+     * with a large body or many form fields does bounded work.
+     */
+    public String explain(SignMethod method, String mask, int maxChars) {
+        StringBuilder b = new StringBuilder(Math.min(maxChars, 4096) + 16);
+        if (method == SignMethod.MD5) {
+            b.append(mask);
+        }
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (b.length() >= maxChars) {
+                return b.substring(0, maxChars);
+            }
+            b.append(e.getKey()).append(e.getValue(), 0, Math.min(e.getValue().length(), maxChars));
+        }
+        if (body != null && b.length() < maxChars) {
+            // a character takes at most 4 bytes in the charsets Qimen uses
+            int bytes = (int) Math.min(body.length, (long) (maxChars - b.length()) * 4);
+            b.append(new String(body, 0, bytes, charset));
+        }
+        if (method == SignMethod.MD5 && b.length() < maxChars) {
+            b.append(mask);
+        }
+        return b.length() > maxChars ? b.substring(0, maxChars) : b.toString();
+    }
+
+    /** The length of {@link #explain}, counted without building it (the body is decoded through a small buffer). */
+    public long explainedLength(SignMethod method, String mask) {
+        long n = method == SignMethod.MD5 ? 2L * mask.length() : 0;
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            n += e.getKey().length() + e.getValue().length();
+        }
+        return body == null ? n : n + decodedLength(body, charset);
+    }
+
+    /** What {@code new String(bytes, charset).length()} gives, in constant memory. */
+    private static long decodedLength(byte[] bytes, Charset charset) {
+        CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(8192);
+        long n = 0;
+        while (true) {
+            CoderResult r = decoder.decode(in, out, true);
+            n += out.position();
+            out.clear();
+            if (r.isUnderflow()) {
+                break;
+            }
+        }
+        while (decoder.flush(out).isOverflow()) {
+            n += out.position();
+            out.clear();
+        }
+        return n + out.position();
     }
 
     public SortedMap<String, String> params() {

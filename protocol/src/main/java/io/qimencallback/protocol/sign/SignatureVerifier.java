@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,29 +24,63 @@ public final class SignatureVerifier {
     public record Match(SignMethod method, boolean emptyValuesDropped) {
     }
 
+    /** One signature computed during a check: for which secret (its index), how, the result, and whether it matched. */
+    public record Attempt(int secretIndex, SignMethod method, boolean emptyValuesDropped, String expected,
+                         boolean matched) {
+        public Attempt {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(expected, "expected");
+        }
+    }
+
+    /**
+     * The outcome of a check and every signature it computed, in the order tried (it stops at the first match). The
+     * attempts hold computed signatures: a diagnostic may show them only in part (a full one is a signing oracle).
+     */
+    public record Verification(Optional<Match> match, List<Attempt> attempts) {
+        public Verification {
+            Objects.requireNonNull(match, "match");
+            attempts = List.copyOf(attempts);
+        }
+    }
+
     public static Optional<Match> verify(SignatureBase base, String claimedSign, String signMethodParam,
                                          Collection<String> secrets) {
+        return check(base, claimedSign, signMethodParam, secrets).match();
+    }
+
+    /** As {@link #verify}, and also what was computed on the way, so that a failure can be explained without rehashing. */
+    public static Verification check(SignatureBase base, String claimedSign, String signMethodParam,
+                                     Collection<String> secrets) {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(secrets, "secrets");
         if (claimedSign == null || claimedSign.isEmpty() || secrets.isEmpty()) {
-            return Optional.empty();
+            return new Verification(Optional.empty(), List.of());
         }
-        byte[] claimed = claimedSign.trim().toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+        byte[] claimed = normalize(claimedSign);
         List<SignMethod> methods = methodsToTry(signMethodParam);
-        List<SignatureBase> variants = new ArrayList<>(2);
-        variants.add(base);
-        if (base.hasEmptyValues()) {
-            variants.add(base.withoutEmptyValues());
-        }
+        List<SignatureBase> variants = variantsToTry(base);
+        List<Attempt> attempts = new ArrayList<>(secrets.size() * methods.size() * variants.size());
+        int secretIndex = 0;
         for (String secret : secrets) {
             for (SignMethod method : methods) {
                 for (SignatureBase variant : variants) {
-                    byte[] expected = method.sign(variant, secret).getBytes(StandardCharsets.US_ASCII);
-                    if (MessageDigest.isEqual(expected, claimed)) {
-                        return Optional.of(new Match(method, variant != base));
+                    String expected = method.sign(variant, secret);
+                    boolean matched = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), claimed);
+                    attempts.add(new Attempt(secretIndex, method, variant != base, expected, matched));
+                    if (matched) {
+                        return new Verification(Optional.of(new Match(method, variant != base)), attempts);
                     }
                 }
             }
+            secretIndex++;
         }
-        return Optional.empty();
+        return new Verification(Optional.empty(), attempts);
+    }
+
+    /** The claimed sign as compared: trimmed, hex case ignored. */
+    private static byte[] normalize(String claimedSign) {
+        return claimedSign.trim().toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The HMAC the request names, if any, then MD5 (which {@code SpiUtils} would check whatever is named). */
@@ -55,5 +90,10 @@ public final class SignatureVerifier {
             return List.of(named.get(), SignMethod.MD5);
         }
         return List.of(SignMethod.MD5);
+    }
+
+    /** The base as received, then — only when it has blank-valued pairs — without them (what TOP senders sign). */
+    public static List<SignatureBase> variantsToTry(SignatureBase base) {
+        return base.hasEmptyValues() ? List.of(base, base.withoutEmptyValues()) : List.of(base);
     }
 }

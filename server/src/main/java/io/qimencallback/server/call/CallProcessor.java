@@ -21,6 +21,7 @@ import io.qimencallback.protocol.sign.SignatureVerifier;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.config.AppSecrets;
 import io.qimencallback.server.inbox.Inbox;
+import io.qimencallback.server.diagnostics.SignatureFailure;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -50,9 +51,10 @@ public final class CallProcessor {
     private final CallListener listener;
     private final Inbox inbox;
 
-    /** What the processor tells the outside about a call, for metrics. */
+    /** What the processor tells the outside about a call, for metrics and diagnostics. */
     public interface CallListener {
-        void signatureFailed(CallContext call);
+        /** Called on the worker before the failure is answered: keep it quick, never throw. */
+        void signatureFailed(CallContext call, SignatureFailure failure);
     }
 
     /** @param inbox where calls without a synchronous handler go; {@code null}: they answer invalid-method */
@@ -98,18 +100,19 @@ public final class CallProcessor {
             throw new QimenException(ErrorCode.MISSING_PARAMETER, "missing required parameter: " + String.join(", ", missing));
         }
 
-        Optional<SignatureVerifier.Match> match = SignatureVerifier.verify(call.signatureBase(), call.sign(),
-                call.param(SystemParams.SIGN_METHOD), apps.get().secretsFor(appKey));
+        List<String> secrets = apps.get().secretsFor(appKey);
+        SignatureVerifier.Verification verification = SignatureVerifier.check(call.signatureBase(), call.sign(),
+                call.param(SystemParams.SIGN_METHOD), secrets);
+        Optional<SignatureVerifier.Match> match = verification.match();
         if (match.isEmpty()) {
-            listener.signatureFailed(ctx);
+            listener.signatureFailed(ctx, new SignatureFailure(call, client(ctx), secrets, verification));
             throw new QimenException(ErrorCode.SIGN_CHECK_FAILURE);
         }
         boolean blankPairsUnsigned = match.get().emptyValuesDropped();
 
         checkTimestamp(call.param(SystemParams.TIMESTAMP));
 
-        String client = sources.clientAddress(ctx.raw().peerAddress(),
-                String.join(",", ctx.raw().headers().getAll("X-Forwarded-For")));
+        String client = client(ctx);
         if (!sources.allows(client)) {
             throw new QimenException(ErrorCode.IP_NOT_ALLOWED, "source address " + client + " is not allowed");
         }
@@ -136,6 +139,12 @@ public final class CallProcessor {
             throw new IllegalStateException(handler.get().getClass().getName() + " returned no response");
         }
         return response;
+    }
+
+    /** The caller: the TCP peer, or the right-most untrusted X-Forwarded-For address behind a trusted proxy. */
+    private String client(CallContext ctx) {
+        return sources.clientAddress(ctx.raw().peerAddress(),
+                String.join(",", ctx.raw().headers().getAll("X-Forwarded-For")));
     }
 
     private static ObjectNode formTree(Map<String, String> fields) {

@@ -102,7 +102,8 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("secrets: {} app key(s), {} secret(s); {} is re-read on SIGHUP (kill -HUP {})",
                     c.apps().appKeys().size(), c.apps().secretCount(), c.appsFile(), ProcessHandle.current().pid());
         }
-        log.info("admin: http://{}:{}/metrics /health/live /health/ready", c.adminBind(), server.adminPort());
+        log.info("admin: http://{}:{}/metrics /health/live /health/ready{}", c.adminBind(), server.adminPort(),
+                c.signatureDiagnostics() ? " /api/signature-failures (signature diagnostics on)" : "");
         log.info("settings: {}", c);
         if (handlers.methods().isEmpty()) {
             log.warn("no handler installed: every verified call is answered invalid-method (see {} in the README)",

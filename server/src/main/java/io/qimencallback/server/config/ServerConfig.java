@@ -48,6 +48,7 @@ public final class ServerConfig {
     private final Duration shutdownGrace;
     private final InboxConfig inbox;
     private final int recentCalls;
+    private final boolean signatureDiagnostics;
 
     private ServerConfig(Builder b) {
         this.fixedApps = b.apps;
@@ -89,6 +90,8 @@ public final class ServerConfig {
             throw new ConfigException(Setting.RECENT_CALLS.env() + ": must not be negative");
         }
         this.recentCalls = b.recentCalls;
+        // auto: on while the server is a joint-debugging toy, off once real secrets are configured
+        this.signatureDiagnostics = b.signatureDiagnostics.resolve(demo);
         if ((b.tlsCertFile == null) != (b.tlsKeyFile == null)) {
             throw new ConfigException(Setting.TLS_CERT_FILE.env() + " and " + Setting.TLS_KEY_FILE.env()
                     + " go together: set both for HTTPS, or neither");
@@ -179,6 +182,8 @@ public final class ServerConfig {
     public InboxConfig inbox() { return inbox; }
     /** Calls kept for the debug console; 0 = none. */
     public int recentCalls() { return recentCalls; }
+    /** Whether failed signatures are kept, explained, for the admin port ({@code auto} resolved). */
+    public boolean signatureDiagnostics() { return signatureDiagnostics; }
 
     @Override
     public String toString() {
@@ -187,7 +192,8 @@ public final class ServerConfig {
                 + (tls() ? ", tlsCertFile=" + tlsCertFile : "") + ", timestampTolerance=" + timestampTolerance
                 + ", maxBodyBytes=" + maxBodyBytes + ", handlerTimeout=" + handlerTimeout + ", workers=" + workerThreads
                 + "/" + workerQueue + ", allowedSources=" + allowedSources + ", trustedProxies=" + trustedProxies
-                + ", pluginsDir=" + pluginsDir + ", inbox=" + inbox + "]";
+                + ", pluginsDir=" + pluginsDir + ", inbox=" + inbox + ", signatureDiagnostics="
+                + (signatureDiagnostics ? "on" : "off") + "]";
     }
 
     /** Starts from the defaults of {@link Setting}. */
@@ -227,6 +233,7 @@ public final class ServerConfig {
         private Duration inboxRetention;
         private int inboxDeliveryThreads;
         private int recentCalls;
+        private AutoOnOff signatureDiagnostics;
 
         private Builder() {
             for (Setting s : Setting.values()) {
@@ -272,6 +279,7 @@ public final class ServerConfig {
         public Builder inboxRetention(Duration d) { this.inboxRetention = Objects.requireNonNull(d); return this; }
         public Builder inboxDeliveryThreads(int n) { this.inboxDeliveryThreads = n; return this; }
         public Builder recentCalls(int n) { this.recentCalls = n; return this; }
+        public Builder signatureDiagnostics(AutoOnOff mode) { this.signatureDiagnostics = Objects.requireNonNull(mode); return this; }
 
         /** @throws ConfigException when the combination is unusable */
         public ServerConfig build() {

@@ -102,7 +102,11 @@ public enum Setting {
             (b, v) -> b.inboxDeliveryThreads(positive(v))),
     RECENT_CALLS("recent_calls", "200", "Last calls kept in memory for the debug console on the admin port, with at"
             + " most 64 KiB of body each (0 = off).",
-            (b, v) -> b.recentCalls(nonNegative(v)));
+            (b, v) -> b.recentCalls(nonNegative(v))),
+    SIGNATURE_DIAGNOSTICS("signature_diagnostics", "auto",
+            "Keep the last 100 signature failures, explained, for GET /api/signature-failures on the admin port"
+            + " (never a secret; strings masked and truncated): auto = on with demo credentials only, on, off.",
+            (b, v) -> b.signatureDiagnostics(AutoOnOff.parse(v)));
 
     private final String key;
     private final String defaultValue;
