@@ -4,6 +4,7 @@ import io.qimencallback.protocol.Samples;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.handler.QimenHandler;
 import io.qimencallback.server.QimenServer;
+import io.qimencallback.server.admin.AdminRoutes;
 import io.qimencallback.server.client.GatewayClient;
 import io.qimencallback.server.client.GatewayRequest;
 import io.qimencallback.server.client.GatewayResponse;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -36,6 +38,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(UnaryOperator<ServerConfig.Builder> config, QimenHandler... handlers) {
+        return start(config, List.of(), handlers);
+    }
+
+    /** With further routes on the admin port. */
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, List<AdminRoutes> adminRoutes,
+                                   QimenHandler... handlers) {
         ServerConfig.Builder b = ServerConfig.builder()
                 .port(0).adminPort(0).bind("127.0.0.1")
                 .apps(AppSecrets.parse(APP_KEY + ":" + SECRET));
@@ -43,7 +51,7 @@ public final class TestServer implements AutoCloseable {
         for (QimenHandler h : handlers) {
             registry.add(h);
         }
-        return new TestServer(QimenServer.start(config.apply(b).build(), registry.build()));
+        return new TestServer(QimenServer.start(config.apply(b).build(), registry.build(), adminRoutes));
     }
 
     public static TestServer start(QimenHandler... handlers) {
