@@ -97,10 +97,14 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             try {
                 workers.execute(() -> {
                     AdminResponse r = run(found.service(), found.request());
-                    ctx.executor().execute(() -> {
-                        write(ctx, version, keepAlive, head, r);
-                        next(ctx);
-                    });
+                    try {
+                        ctx.executor().execute(() -> {
+                            write(ctx, version, keepAlive, head, r);
+                            next(ctx);
+                        });
+                    } catch (RejectedExecutionException e) {
+                        // the event loop is gone: the server is stopping, and the connection with it
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 write(ctx, version, keepAlive, head, AdminResponse.error(503, "admin port busy, try again")

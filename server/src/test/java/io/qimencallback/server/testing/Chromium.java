@@ -52,11 +52,12 @@ public final class Chromium implements AutoCloseable {
         this.cleanupOnExit = cleanupOnExit;
     }
 
-    /** {@code QIMEN_CHROMIUM}, else {@code chromium} or {@code chromium-browser} on the PATH. */
+    /** {@code QIMEN_CHROMIUM} when set (and executable), else {@code chromium} or {@code chromium-browser} on the PATH. */
     public static Optional<Path> find() {
         String configured = System.getenv("QIMEN_CHROMIUM");
         if (configured != null && !configured.isBlank()) {
-            return Optional.of(Path.of(configured.trim()));
+            Path p = Path.of(configured.trim());
+            return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
         }
         String path = System.getenv().getOrDefault("PATH", "");
         for (String name : List.of("chromium", "chromium-browser")) {
