@@ -13,9 +13,10 @@ import java.util.TreeSet;
  * {@code /api/calls} or {@code /api/calls/7/x}. Routes are matched in the order they were added; a route added twice
  * is refused at startup, so a contribution cannot silently replace another.
  *
- * <p>Services run on the admin port's worker pool, as they may block (database queries); the few added with
- * {@link Builder#getOnEventLoop} run on the event loop and must not block — they keep {@code /metrics} and
- * {@code /health/*} answering while the pool is busy.
+ * <p>Services run on the admin port's worker pool, as they may block (database queries); those added with
+ * {@link Builder#getOnEventLoop} or {@link Builder#operational} run on the event loop and must not block — they keep
+ * {@code /metrics} and {@code /health/*} answering while the pool is busy. Only {@link Builder#operational} routes
+ * answer whatever the {@code Host} header says (see {@link AdminGuard}).
  */
 public final class AdminRouter {
     private final List<Route> routes;
@@ -28,8 +29,8 @@ public final class AdminRouter {
         return new Builder();
     }
 
-    /** One route; {@code onEventLoop} routes are cheap and never block. */
-    record Route(String method, List<String> segments, AdminService service, boolean onEventLoop) {
+    /** One route; {@code onEventLoop} routes are cheap and never block; {@code anyHost} routes skip the Host check. */
+    record Route(String method, List<String> segments, AdminService service, boolean onEventLoop, boolean anyHost) {
         String pattern() {
             return "/" + String.join("/", segments);
         }
@@ -56,7 +57,7 @@ public final class AdminRouter {
 
     /** The outcome of routing: a service to run, or why none (404, or 405 with the methods the path allows). */
     public sealed interface Match {
-        record Found(AdminService service, AdminRequest request, boolean onEventLoop) implements Match {
+        record Found(AdminService service, AdminRequest request, boolean onEventLoop, boolean anyHost) implements Match {
         }
 
         record NotFound() implements Match {
@@ -81,7 +82,7 @@ public final class AdminRouter {
                 continue;
             }
             if (r.method().equals(method)) {
-                return new Match.Found(r.service(), request.withPathParams(params), r.onEventLoop());
+                return new Match.Found(r.service(), request.withPathParams(params), r.onEventLoop(), r.anyHost());
             }
             allowed.add(r.method());
             if (r.method().equals("GET")) {
@@ -105,17 +106,25 @@ public final class AdminRouter {
 
         /** A GET (and HEAD) route run on the admin worker pool. */
         public Builder get(String pattern, AdminService service) {
-            return add("GET", pattern, service, false);
+            return add("GET", pattern, service, false, false);
         }
 
         /** A GET (and HEAD) route run on the event loop: for cheap services that never block. */
         public Builder getOnEventLoop(String pattern, AdminService service) {
-            return add("GET", pattern, service, true);
+            return add("GET", pattern, service, true, false);
+        }
+
+        /**
+         * A GET (and HEAD) route for monitoring ({@code /metrics}, {@code /health/*}): on the event loop, and served
+         * whatever the {@code Host} (Prometheus and Kubernetes call it by a service name). It must not show call data.
+         */
+        public Builder operational(String pattern, AdminService service) {
+            return add("GET", pattern, service, true, true);
         }
 
         /** A POST route run on the admin worker pool. */
         public Builder post(String pattern, AdminService service) {
-            return add("POST", pattern, service, false);
+            return add("POST", pattern, service, false, false);
         }
 
         /** Adds the routes of a contribution. */
@@ -124,13 +133,14 @@ public final class AdminRouter {
             return this;
         }
 
-        private Builder add(String method, String pattern, AdminService service, boolean onEventLoop) {
+        private Builder add(String method, String pattern, AdminService service, boolean onEventLoop,
+                            boolean anyHost) {
             Objects.requireNonNull(pattern, "pattern");
             Objects.requireNonNull(service, "service");
             if (!pattern.startsWith("/")) {
                 throw new IllegalArgumentException("admin route must start with /: " + pattern);
             }
-            Route r = new Route(method, segments(pattern), service, onEventLoop);
+            Route r = new Route(method, segments(pattern), service, onEventLoop, anyHost);
             if (!seen.add(method + " " + r.pattern())) {
                 throw new IllegalArgumentException("admin route added twice: " + method + " " + pattern);
             }

@@ -78,12 +78,12 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         AdminRequest request = adminRequest(req);
-        var refusal = guard.refusal(request);
+        AdminRouter.Match match = router.route(request);
+        var refusal = guard.refusal(request, !(match instanceof AdminRouter.Match.Found f && f.anyHost()));
         if (refusal.isPresent()) {
             write(ctx, version, keepAlive, head, AdminResponse.error(403, refusal.get()));
             return;
         }
-        AdminRouter.Match match = router.route(request);
         if (match instanceof AdminRouter.Match.WrongMethod wrong) {
             write(ctx, version, keepAlive, head, AdminResponse.error(405, "method not allowed")
                     .withHeader("Allow", wrong.allowHeader()));
@@ -97,10 +97,14 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             try {
                 workers.execute(() -> {
                     AdminResponse r = run(found.service(), found.request());
-                    ctx.executor().execute(() -> {
-                        write(ctx, version, keepAlive, head, r);
-                        next(ctx);
-                    });
+                    try {
+                        ctx.executor().execute(() -> {
+                            write(ctx, version, keepAlive, head, r);
+                            next(ctx);
+                        });
+                    } catch (RejectedExecutionException e) {
+                        // the event loop is gone: the server is stopping, and the connection with it
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 write(ctx, version, keepAlive, head, AdminResponse.error(503, "admin port busy, try again")

@@ -181,10 +181,12 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             body = call.format() == ResponseFormat.XML ? SYSTEM_ERROR_XML : SYSTEM_ERROR_JSON;
         }
         // references only, no copy under 64 KiB, never throws: the console costs the call next to nothing
-        endpoint.recentCalls().record(call.raw(), new RecentCalls.Outcome(call.method(), call.appKey(),
-                call.customerId(), response.isSuccess() ? QimenResponse.SUCCESS : response.code(), response.message(),
-                call.clientAddress(), call.format().name().toLowerCase(Locale.ROOT)),
-                System.nanoTime() - call.startNanos());
+        if (endpoint.recentCalls().enabled()) {
+            endpoint.recentCalls().record(call.raw(), new RecentCalls.Outcome(call.method(), call.appKey(),
+                    call.customerId(), response.isSuccess() ? QimenResponse.SUCCESS : response.code(),
+                    response.message(), call.clientAddress(), call.format().name().toLowerCase(Locale.ROOT)),
+                    System.nanoTime() - call.startNanos());
+        }
         byte[] rendered = body;
         if (ctx.executor().inEventLoop()) {
             send(ctx, call, rendered, version, keepAlive);

@@ -29,7 +29,7 @@
   function time(iso) {
     if (!iso) return '';
     const d = new Date(iso);
-    return isNaN(d) ? iso : d.toLocaleTimeString([], {hour12: false}) + '.' + String(d.getMilliseconds()).padStart(3, '0');
+    return isNaN(d) ? iso : d.toLocaleTimeString([], {hour12: false});
   }
 
   function outcomeClass(outcome) {
@@ -104,8 +104,10 @@
       const tr = el('tr', null, c.id === state.callId ? 'selected' : '');
       tr.dataset.id = c.id;
       tr.tabIndex = 0;
-      tr.appendChild(el('td', time(c.time)));
-      tr.appendChild(el('td', c.method || '—'));
+      const when = el('td', time(c.time));
+      when.title = c.time;
+      tr.appendChild(when);
+      tr.appendChild(el('td', c.method || '—', 'method'));
       tr.appendChild(el('td', c.appKey || ''));
       tr.appendChild(el('td', c.customerId || ''));
       tr.appendChild(el('td', c.outcome, 'outcome ' + outcomeClass(c.outcome)));
@@ -229,7 +231,7 @@
       tr.tabIndex = 0;
       tr.appendChild(el('td', e.id, 'num'));
       tr.appendChild(el('td', time(e.received)));
-      tr.appendChild(el('td', e.method));
+      tr.appendChild(el('td', e.method, 'method'));
       tr.appendChild(el('td', e.customerId || ''));
       tr.appendChild(el('td', e.businessKey || ''));
       tr.appendChild(el('td', e.status, 'outcome ' + outcomeClass(e.status)));

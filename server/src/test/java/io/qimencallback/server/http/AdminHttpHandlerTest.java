@@ -26,7 +26,7 @@ class AdminHttpHandlerTest {
     private final ThreadPoolExecutor workers = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(1));
     private final AdminRouter router = AdminRouter.builder()
-            .getOnEventLoop("/metrics", r -> AdminResponse.text("scrape"))
+            .operational("/metrics", r -> AdminResponse.text("scrape"))
             .getOnEventLoop("/", r -> AdminResponse.html("<p>page</p>".getBytes(StandardCharsets.UTF_8)))
             .get("/api/calls/*", r -> AdminResponse.json(java.util.Map.of("id", r.pathParam(0))))
             .get("/slow", r -> {
@@ -160,6 +160,18 @@ class AdminHttpHandlerTest {
         FullHttpResponse r = answer(ch);
         assertThat(r.status().code()).isEqualTo(403);
         assertThat(text(r)).contains("Host not allowed");
+
+        // monitoring is called by service names (Prometheus in Compose scrapes qimen:9090)
+        FullHttpRequest scrape = get("/metrics");
+        scrape.headers().set("Host", "qimen:9090");
+        ch.writeInbound(scrape);
+        assertThat(text(answer(ch))).isEqualTo("scrape\n");
+        FullHttpRequest missing = get("/nothing");
+        missing.headers().set("Host", "qimen:9090");
+        ch.writeInbound(missing);
+        FullHttpResponse refused = answer(ch);
+        assertThat(refused.status().code()).isEqualTo(403);
+        refused.release();
         ch.finishAndReleaseAll();
     }
 

@@ -4,6 +4,7 @@ import io.qimencallback.protocol.Samples;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.handler.QimenHandler;
 import io.qimencallback.server.QimenServer;
+import io.qimencallback.server.admin.AdminRoutes;
 import io.qimencallback.server.client.GatewayClient;
 import io.qimencallback.server.client.GatewayRequest;
 import io.qimencallback.server.client.GatewayResponse;
@@ -18,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.function.UnaryOperator;
@@ -42,15 +44,26 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(UnaryOperator<ServerConfig.Builder> config, QimenHandler... handlers) {
+        return start(config, List.of(), handlers);
+    }
+
+    /** With further routes on the admin port. */
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, List<AdminRoutes> adminRoutes,
+                                   QimenHandler... handlers) {
         HandlerRegistry.Builder registry = HandlerRegistry.builder();
         for (QimenHandler h : handlers) {
             registry.add(h);
         }
-        return start(config, registry.build());
+        return start(config, registry.build(), adminRoutes);
+    }
+
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HandlerRegistry handlers) {
+        return start(config, handlers, List.of());
     }
 
     /** The inbox (on by default) keeps its SQLite file in a fresh directory, deleted on close, unless configured. */
-    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HandlerRegistry handlers) {
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HandlerRegistry handlers,
+                                   List<AdminRoutes> adminRoutes) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("qimen-test-");
@@ -62,7 +75,7 @@ public final class TestServer implements AutoCloseable {
                 .apps(AppSecrets.parse(APP_KEY + ":" + SECRET))
                 .dataDir(dataDir);
         try {
-            return new TestServer(QimenServer.start(config.apply(b).build(), handlers), dataDir);
+            return new TestServer(QimenServer.start(config.apply(b).build(), handlers, adminRoutes), dataDir);
         } catch (RuntimeException e) {
             deleteTree(dataDir);
             throw e;
