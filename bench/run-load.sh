@@ -46,6 +46,7 @@ kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 # --- qimen ---
 START=$(date +%s%N)
 QIMEN_PORT=$PORT QIMEN_ADMIN_PORT=$ADMIN_PORT QIMEN_BIND=127.0.0.1 QIMEN_APPS="12345678:demo-secret-0123456789" \
+  QIMEN_DATA_DIR="$WORK/data" \
   QIMEN_ACCESS_LOG_LEVEL=${QIMEN_ACCESS_LOG_LEVEL:-INFO} \
   java $HEAP -cp "$JAR" io.qimencallback.bench.BenchServer >"$WORK/qimen.log" 2>&1 & QPID=$!; PIDS+=($QPID)
 await "http://127.0.0.1:$ADMIN_PORT/health/ready"

@@ -56,11 +56,14 @@ public final class InboxStore implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final String description;
+    /** Many appends per commit: the commit's fsync is what an append costs. */
+    private final GroupCommit groupCommit;
 
     private InboxStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.description = description;
+        this.groupCommit = new GroupCommit(this);
     }
 
     /**
@@ -149,41 +152,51 @@ public final class InboxStore implements AutoCloseable {
 
     /**
      * Stores a call unless one with the same method, customerId and business key is stored already; either way
-     * returns the entry that holds it. Committed when this returns.
+     * returns the entry that holds it. Committed when this returns, in one transaction with the appends that
+     * arrived meanwhile ({@link GroupCommit}).
      */
     public Appended append(NewEntry e) throws SQLException {
         Objects.requireNonNull(e, "e");
-        long now = e.received().toEpochMilli();
+        return groupCommit.append(e);
+    }
+
+    /**
+     * Appends several calls in one transaction: one commit, one fsync. A redelivery inside the batch finds the entry
+     * its original made a moment earlier in the same transaction.
+     */
+    List<Appended> inTransaction(List<NewEntry> entries) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Appended result;
+                List<Appended> results = new ArrayList<>(entries.size());
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO qimen_inbox (received_at, raw_method,"
                         + " method, app_key, customer_id, format, params, content_type, body, remote, business_key, status,"
                         + " attempts, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?)"
                         + " ON CONFLICT (method, customer_id, business_key) DO NOTHING RETURNING id")) {
-                    ps.setLong(1, now);
-                    ps.setString(2, e.rawMethod());
-                    ps.setString(3, e.method());
-                    ps.setString(4, e.appKey());
-                    ps.setString(5, e.customerId());
-                    ps.setString(6, e.format());
-                    ps.setString(7, toJson(e.params()));
-                    ps.setString(8, e.contentType());
-                    ps.setBytes(9, e.body());
-                    ps.setString(10, e.remote());
-                    ps.setString(11, e.businessKey());
-                    ps.setLong(12, now);
-                    ps.setLong(13, now);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        result = rs.next() ? new Appended(rs.getLong(1), false, e.received()) : null;
+                    for (NewEntry e : entries) {
+                        long now = e.received().toEpochMilli();
+                        ps.setLong(1, now);
+                        ps.setString(2, e.rawMethod());
+                        ps.setString(3, e.method());
+                        ps.setString(4, e.appKey());
+                        ps.setString(5, e.customerId());
+                        ps.setString(6, e.format());
+                        ps.setString(7, toJson(e.params()));
+                        ps.setString(8, e.contentType());
+                        ps.setBytes(9, e.body());
+                        ps.setString(10, e.remote());
+                        ps.setString(11, e.businessKey());
+                        ps.setLong(12, now);
+                        ps.setLong(13, now);
+                        Appended result;
+                        try (ResultSet rs = ps.executeQuery()) {
+                            result = rs.next() ? new Appended(rs.getLong(1), false, e.received()) : null;
+                        }
+                        results.add(result != null ? result : existing(c, e));
                     }
                 }
-                if (result == null) {
-                    result = existing(c, e);
-                }
                 c.commit();
-                return result;
+                return results;
             } catch (SQLException | RuntimeException ex) {
                 rollbackQuietly(c, ex);
                 throw ex;
@@ -438,6 +451,7 @@ public final class InboxStore implements AutoCloseable {
 
     @Override
     public void close() {
+        groupCommit.close();
         dataSource.close();
     }
 }

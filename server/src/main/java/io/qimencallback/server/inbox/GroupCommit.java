@@ -1,0 +1,112 @@
+package io.qimencallback.server.inbox;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Group commit: one writer thread takes every append waiting and commits them in one transaction, so a burst pays one
+ * fsync instead of one each (SQLite has a single writer anyway; PostgreSQL flushes its WAL per commit). Callers block
+ * until their batch is committed: {@code success} still means stored. A batch that fails — on PostgreSQL also a
+ * deadlock with another server's batch over the same business keys — is retried one append at a time, so one bad
+ * entry cannot fail the others.
+ */
+final class GroupCommit implements AutoCloseable {
+    /** Bounds a transaction's size (and memory); more waiting appends go in the next one. */
+    private static final int MAX_BATCH = 256;
+
+    private record Pending(NewEntry entry, CompletableFuture<Appended> result) {
+    }
+
+    private final InboxStore store;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean open = true;
+
+    GroupCommit(InboxStore store) {
+        this.store = store;
+        this.writer = new Thread(this::run, "qimen-inbox-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    Appended append(NewEntry entry) throws SQLException {
+        Pending p = new Pending(entry, new CompletableFuture<>());
+        queue.add(p);
+        if (!open) {
+            p.result.completeExceptionally(new SQLException("the inbox is closed"));
+        }
+        try {
+            return p.result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            // the append may still commit; the caller is not told success, so the gateway retries into a duplicate
+            throw new SQLException("interrupted while waiting for the inbox commit", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            throw new SQLException("inbox append failed", e.getCause());
+        }
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (open) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            commit(batch);
+            batch.clear();
+        }
+        failAll(batch);
+        List<Pending> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        failAll(rest);
+    }
+
+    private void commit(List<Pending> batch) {
+        try {
+            List<Appended> results = store.inTransaction(batch.stream().map(Pending::entry).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result.complete(results.get(i));
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).result.completeExceptionally(e);
+                return;
+            }
+            for (Pending p : batch) {
+                try {
+                    p.result.complete(store.inTransaction(List.of(p.entry)).get(0));
+                } catch (SQLException | RuntimeException single) {
+                    p.result.completeExceptionally(single);
+                }
+            }
+        }
+    }
+
+    private static void failAll(List<Pending> pending) {
+        for (Pending p : pending) {
+            p.result.completeExceptionally(new SQLException("the inbox is closed"));
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        writer.interrupt();
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
