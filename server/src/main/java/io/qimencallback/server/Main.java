@@ -6,6 +6,7 @@ import io.qimencallback.server.cli.SendCommand;
 import io.qimencallback.server.cli.ServeCommand;
 import io.qimencallback.server.cli.SignCommand;
 import io.qimencallback.server.cli.VerifyCommand;
+import io.qimencallback.server.logging.LogbackSetup;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,6 +34,9 @@ public final class Main implements Callable<Integer> {
         if (serve.isPresent()) {
             // the common case skips the command-line parser: building its model costs a quarter of the start-up
             System.exit(ServeCommand.serve(serve.get().orElse(null)));
+        }
+        if (args.length > 0 && !args[0].startsWith("-") && !args[0].equals("serve")) {
+            System.setProperty(LogbackSetup.TOOL_PROPERTY, "true"); // before anything logs
         }
         System.exit(new CommandLine(new Main()).execute(args));
     }

@@ -102,13 +102,14 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("secrets: {} app key(s), {} secret(s); {} is re-read on SIGHUP (kill -HUP {})",
                     c.apps().appKeys().size(), c.apps().secretCount(), c.appsFile(), ProcessHandle.current().pid());
         }
-        log.info("admin: http://{}:{}/metrics /health/live /health/ready{}", c.adminBind(), server.adminPort(),
-                c.signatureDiagnostics() ? " /api/signature-failures (signature diagnostics on)" : "");
+        log.info("admin: http://{}:{}/ (debug console) /metrics /health/live /health/ready{}", c.adminBind(),
+                server.adminPort(), c.signatureDiagnostics() ? "; signature diagnostics on" : "");
         log.info("settings: {}", c);
-        if (handlers.methods().isEmpty()) {
-            log.warn("no handler installed: every verified call is answered invalid-method (see {} in the README)",
-                    Setting.PLUGINS_DIR.env());
+        if (handlers.methods().isEmpty() && handlers.inboxMethods().isEmpty()) {
+            log.info("no handler installed: verified calls are {} (handler plugins: {} in the README)",
+                    c.inbox().enabled() ? "stored in the inbox" : "answered invalid-method", Setting.PLUGINS_DIR.env());
         }
         handlers.registrations().forEach((method, r) -> log.info("handler: {} -> {}", method, r.source()));
+        handlers.inboxRegistrations().forEach((method, r) -> log.info("inbox handler: {} -> {}", method, r.source()));
     }
 }

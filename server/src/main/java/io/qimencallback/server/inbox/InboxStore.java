@@ -25,6 +25,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The inbox table, in SQLite (one file, WAL, one connection: SQLite has one writer anyway) or PostgreSQL (a HikariCP
@@ -32,6 +35,7 @@ import org.flywaydb.core.Flyway;
  * transaction: when a method returns, its change is committed and durable.
  */
 public final class InboxStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InboxStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {
     };
@@ -120,12 +124,15 @@ public final class InboxStore implements AutoCloseable {
             throw new IllegalStateException("cannot open the inbox (" + description + "): " + rootMessage(e), e);
         }
         try {
-            Flyway.configure()
+            MigrateResult migrated = Flyway.configure()
                     .dataSource(ds)
                     .locations("classpath:db/inbox/" + dialect.folder)
                     .table("qimen_schema_history")
                     .load()
                     .migrate();
+            if (migrated.migrationsExecuted > 0) {
+                log.info("inbox schema migrated to version {} ({})", migrated.targetSchemaVersion, description);
+            }
         } catch (RuntimeException e) {
             ds.close();
             throw new IllegalStateException("cannot migrate the inbox schema (" + description + "): " + rootMessage(e), e);

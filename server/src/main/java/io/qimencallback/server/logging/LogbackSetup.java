@@ -17,9 +17,12 @@ import org.slf4j.Logger;
  * start-up time): console output through an asynchronous queue, so that a slow console never stalls a request;
  * levels from {@code QIMEN_LOG_LEVEL} (default INFO) and {@code QIMEN_ACCESS_LOG_LEVEL} (the {@code qimen.access}
  * logger, default INFO; either may also be given as a system property). A {@code logback.xml} on the classpath, or
- * {@code -Dlogback.configurationFile}, takes precedence.
+ * {@code -Dlogback.configurationFile}, takes precedence. The command-line tools ({@code inbox}, {@code send}, ...) set
+ * {@link #TOOL_PROPERTY}: they log warnings only, to standard error, so that their output stays clean for pipes.
  */
 public final class LogbackSetup extends ContextAwareBase implements Configurator {
+    /** System property: set (to anything) before the first log call to log as a command-line tool. */
+    public static final String TOOL_PROPERTY = "qimen.log.tool";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -34,7 +37,9 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
 
         ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
         console.setContext(context);
-        console.setName("STDOUT");
+        boolean tool = System.getProperty(TOOL_PROPERTY) != null;
+        console.setName(tool ? "STDERR" : "STDOUT");
+        console.setTarget(tool ? "System.err" : "System.out");
         console.setEncoder(encoder);
         console.start();
 
@@ -48,10 +53,13 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         async.start();
 
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(level("QIMEN_LOG_LEVEL"));
+        root.setLevel(level("QIMEN_LOG_LEVEL", tool ? Level.WARN : Level.INFO));
         root.addAppender(async);
         context.getLogger("io.netty").setLevel(Level.WARN);
-        context.getLogger("qimen.access").setLevel(level("QIMEN_ACCESS_LOG_LEVEL"));
+        // the inbox logs what its pool and schema migration did in its own words
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
+        context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        context.getLogger("qimen.access").setLevel(level("QIMEN_ACCESS_LOG_LEVEL", Level.INFO));
 
         // flushes the queue when the JVM exits (the SIGTERM drain ends in System.exit)
         DefaultShutdownHook hook = new DefaultShutdownHook();
@@ -60,11 +68,11 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    private static Level level(String variable) {
+    private static Level level(String variable, Level fallback) {
         String v = System.getenv(variable);
         if (v == null || v.isBlank()) {
             v = System.getProperty(variable);
         }
-        return Level.toLevel(v, Level.INFO);
+        return Level.toLevel(v, fallback);
     }
 }
