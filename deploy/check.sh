@@ -3,7 +3,8 @@
 # Needs: server/target/qimen-server.jar and examples/wms-handler/target/wms-handler.jar (mvn package/verify).
 # Installs what it needs from Debian's packages (promtool, prometheus, nginx, systemd-analyze, openssl, curl).
 # No Docker engine and no cluster here: the image is not built and the manifests are not applied; what can be
-# checked without them is. Loopback only; every process it starts is stopped on exit. Exit 1 on the first failure.
+# checked without them is. Loopback only; every process it starts is stopped on exit; each server keeps its inbox in
+# a data directory under the temporary work directory, never data/ here. Exit 1 on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,7 @@ cleanup() {
 trap cleanup EXIT
 
 [[ -f $JAR && -d $PLUGINS ]] || fail "build first: mvn -B verify (needs $JAR and $PLUGINS)"
+[[ -e data ]] && had_data=yes || had_data=no
 
 # ---- tools --------------------------------------------------------------------------------------------------------
 step "tools"
@@ -52,7 +54,7 @@ if ((${#missing[@]})); then
     echo "installing from Debian: ${missing[*]}"
     apt-get update -qq
     for p in "${missing[@]}"; do
-        apt-cache policy "$p" | grep -q 'Candidate: [0-9]' || fail "Debian package $p is not available"
+        [[ $(apt-cache policy "$p") == *"Candidate: "[0-9]* ]] || fail "Debian package $p is not available"
     done
     # policy-rc.d (exit 101) keeps the packages' services from starting on 0.0.0.0 during the install
     policy_made=no
@@ -76,10 +78,12 @@ await() {
     done
 }
 
-# start_server NAME PORT ADMIN_PORT [VAR=value...]: the built jar in the background, log in $WORK/NAME.log
+# start_server NAME PORT ADMIN_PORT [VAR=value...]: the built jar in the background, log in $WORK/NAME.log, inbox in
+# $WORK/data-NAME
 start_server() {
     local name=$1 port=$2 admin=$3; shift 3
-    env QIMEN_BIND=127.0.0.1 QIMEN_PORT="$port" QIMEN_ADMIN_PORT="$admin" QIMEN_PLUGINS_DIR="$PLUGINS" "$@" \
+    env QIMEN_BIND=127.0.0.1 QIMEN_PORT="$port" QIMEN_ADMIN_PORT="$admin" QIMEN_PLUGINS_DIR="$PLUGINS" \
+        QIMEN_DATA_DIR="$WORK/data-$name" "$@" \
         java -jar "$JAR" > "$WORK/$name.log" 2>&1 &
     PIDS+=($!)
     eval "PID_$name=$!"
@@ -152,18 +156,46 @@ counted() {
 }
 await 30 counted || fail "Prometheus never returned $query >= 1"
 pass "Prometheus scraped the server: $query >= 1 through the HTTP API"
+RULES=$(grep -c '^ *- alert: ' deploy/prometheus/alerts.yml)
 rules_ok() {
     curl --max-time 10 -fsS "http://127.0.0.1:$PROM/api/v1/rules" | "$PY" -c '
 import json, sys
 rules = [r for g in json.load(sys.stdin)["data"]["groups"] for r in g["rules"]]
-sys.exit(0 if len(rules) == 4 and all(r["health"] == "ok" for r in rules) else 1)'
+sys.exit(0 if len(rules) == int(sys.argv[1]) and all(r["health"] == "ok" for r in rules) else 1)' "$RULES"
 }
-await 15 rules_ok || fail "Prometheus did not evaluate the 4 alert rules with health ok"
-pass "Prometheus loaded and evaluated the 4 alert rules (health ok)"
+await 15 rules_ok || fail "Prometheus did not evaluate the $RULES alert rules with health ok"
+pass "Prometheus loaded and evaluated the $RULES alert rules (health ok)"
 curl --max-time 10 -fsS "http://127.0.0.1:$ADMIN/metrics" > "$WORK/metrics.txt"
 "$PY" deploy/check/manifests.py live "$WORK/metrics.txt" "http://127.0.0.1:$PROM" \
     || fail "dashboard and alert queries against the live /metrics and Prometheus"
 pass "every metric of the dashboard and the alert rules is on the live /metrics; every query runs on Prometheus"
+
+# ---- the inbox, end to end ----------------------------------------------------------------------------------------
+step "inbox (SQLite in a temporary QIMEN_DATA_DIR)"
+# No plugin: deliveryorder.create has no synchronous handler, so a verified call is stored and answered success.
+# java.io.tmpdir is a directory of its own, to see sqlite-jdbc extract its native library there.
+IPORT=$(free_port); IADMIN=$(free_port)
+IDATA="$WORK/inbox-data"
+mkdir -p "$WORK/no-plugins" "$WORK/inbox-tmp"
+start_server inbox "$IPORT" "$IADMIN" QIMEN_APPS="$APP_KEY:$SECRET" QIMEN_PLUGINS_DIR="$WORK/no-plugins" \
+    QIMEN_DATA_DIR="$IDATA" JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$WORK/inbox-tmp"
+out=$(send "http://127.0.0.1:$IPORT/qimen" --secret "$SECRET") || { echo "$out"; fail "signed call to the inbox server"; }
+grep -q '<flag>success</flag>.*stored as inbox entry' <<<"$out" || { echo "$out"; fail "call not stored in the inbox"; }
+[[ -f $IDATA/inbox.db ]] || fail "no inbox.db in QIMEN_DATA_DIR $IDATA"
+compgen -G "$WORK/inbox-tmp/sqlite-*" >/dev/null || fail "sqlite-jdbc's native library is not in java.io.tmpdir"
+pass "signed call answered $(grep -o '<flag>[a-z]*</flag>' <<<"$out") \"$(grep -o 'stored as inbox entry [0-9]*' <<<"$out")\"; $IDATA/inbox.db written, native library extracted to java.io.tmpdir"
+out=$(QIMEN_DATA_DIR="$IDATA" java -Djava.io.tmpdir="$WORK/inbox-tmp" -jar "$JAR" inbox list 2>&1) \
+    || { echo "$out"; fail "inbox list"; }
+grep -Eq '^1 +[0-9T:.-]+Z +deliveryorder\.create +CUST001 +DO20240520000123 +new ' <<<"$out" \
+    || { echo "$out"; fail "inbox list does not show entry 1 (deliveryorder.create, CUST001, new)"; }
+pass "inbox list with the same QIMEN_DATA_DIR, beside the running server: $(grep -o 'in SQLite.*' <<<"$out")"
+out=$(send "http://127.0.0.1:$IPORT/qimen" --secret "$SECRET") || { echo "$out"; fail "redelivered call to the inbox server"; }
+grep -q '<flag>success</flag>' <<<"$out" || { echo "$out"; fail "a redelivered call was not answered success"; }
+curl --max-time 10 -fsS "http://127.0.0.1:$IADMIN/metrics" > "$WORK/inbox-metrics.txt"
+for line in 'qimen_inbox_appended_total 1.0' 'qimen_inbox_duplicates_total 1.0' 'qimen_inbox_append_failures_total 0.0'; do
+    grep -qx "$line" "$WORK/inbox-metrics.txt" || { grep '^qimen_inbox' "$WORK/inbox-metrics.txt"; fail "/metrics lacks '$line'"; }
+done
+pass "/metrics: qimen_inbox_appended_total 1.0; the same call again is a duplicate (qimen_inbox_duplicates_total 1.0), answered success, not stored twice"
 
 # ---- TLS: a test certificate for 127.0.0.1 ------------------------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
@@ -182,15 +214,16 @@ if curl --max-time 10 -fsS -o /dev/null "http://127.0.0.1:$TPORT/qimen" 2>/dev/n
 pass "the TLS port does not answer plain HTTP"
 
 NEW_SECRET="ci-rotated-$RANDOM$RANDOM"
-reloads() { grep -c 'secrets reloaded' "$WORK/tls.log" || true; }
+# reloaded N: the log shows at least N reloads (a function, so that await counts again on every try)
+reloaded() { (($(grep -c 'secrets reloaded' "$WORK/tls.log" || true) >= $1)); }
 printf '%s:%s\n%s:%s\n' "$APP_KEY" "$NEW_SECRET" "$APP_KEY" "$SECRET" > "$WORK/apps.txt.new" && mv "$WORK/apps.txt.new" "$WORK/apps.txt"
 kill -HUP "$PID_tls"
-await 10 test "$(reloads)" -ge 1 || fail "no 'secrets reloaded' after SIGHUP"
+await 10 reloaded 1 || { tail -20 "$WORK/tls.log"; fail "no 'secrets reloaded' after SIGHUP"; }
 send "$HTTPS" --secret "$NEW_SECRET" --cacert "$WORK/tls.crt" >/dev/null || fail "new secret refused after SIGHUP"
 send "$HTTPS" --secret "$SECRET" --cacert "$WORK/tls.crt" >/dev/null || fail "old secret refused while still in the file"
 printf '%s:%s\n' "$APP_KEY" "$NEW_SECRET" > "$WORK/apps.txt.new" && mv "$WORK/apps.txt.new" "$WORK/apps.txt"
 kill -HUP "$PID_tls"
-await 10 test "$(reloads)" -ge 2 || fail "no second 'secrets reloaded' after SIGHUP"
+await 10 reloaded 2 || fail "no second 'secrets reloaded' after SIGHUP"
 out=$(send "$HTTPS" --secret "$SECRET" --cacert "$WORK/tls.crt") && fail "removed secret still accepted"
 grep -q sign-check-failure <<<"$out" || { echo "$out"; fail "removed secret: expected sign-check-failure"; }
 if grep -qF -e "$SECRET" -e "$NEW_SECRET" "$WORK/tls.log"; then fail "a secret appears in the server log"; fi
@@ -249,4 +282,5 @@ out=$(send "http://127.0.0.1:$NPORT/qimen" --secret "$SECRET") && fail "a direct
 grep -q ip-not-allowed <<<"$out" || { echo "$out"; fail "direct call: expected ip-not-allowed"; }
 pass "control: the same call straight to the server from 127.0.0.1 is refused ip-not-allowed"
 
+if [[ $had_data == no && -e data ]]; then fail "a server wrote data/ into the repository"; fi
 echo "all deployment checks passed"

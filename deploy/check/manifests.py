@@ -94,9 +94,24 @@ def kubernetes(known):
     vols = {v["name"]: v for v in pod["volumes"]}
     secret_vol = next(n for n, v in vols.items() if "secret" in v)
     check(vols[secret_vol]["secret"]["secretName"] == sec["metadata"]["name"], "the secret volume does not name the Secret")
-    check(cm["data"]["QIMEN_APPS_FILE"].rsplit("/", 1) == [mounts[secret_vol], next(iter(sec["stringData"]))],
-          "QIMEN_APPS_FILE is not the Secret's key in its mount")
-    check("/tmp" in mounts.values(), "no writable /tmp for a read-only root")
+    items = {i["key"]: i["path"] for i in vols[secret_vol]["secret"].get("items", [])}
+    check(items == {"apps.txt": "apps.txt"}, f"the secret volume should mount apps.txt alone, not {items or 'every key'}")
+    check(cm["data"]["QIMEN_APPS_FILE"].rsplit("/", 1) == [mounts[secret_vol], "apps.txt"] and "apps.txt" in sec["stringData"],
+          "QIMEN_APPS_FILE is not the Secret's key apps.txt in its mount")
+    tmp = next((n for n, path in mounts.items() if path == "/tmp"), None)
+    check(tmp and "emptyDir" in vols.get(tmp, {}), "no writable emptyDir /tmp (java.io.tmpdir) for a read-only root")
+    # The inbox: replicas with only emptyDir storage must share a PostgreSQL inbox, or a replaced pod takes calls
+    # already answered success with it. Fail closed: the URL comes from the Secret, not optional, shipped absent.
+    check("QIMEN_INBOX_URL" not in cm["data"] and "QIMEN_DATA_DIR" not in cm["data"],
+          "configmap.yaml sets the inbox store: QIMEN_INBOX_URL belongs in the Secret, and a per-pod SQLite inbox is wrong")
+    check(cm["data"].get("QIMEN_INBOX", "on") == "on", "the ConfigMap switches the inbox off")
+    inbox = next((e for e in c.get("env", []) if e["name"] == "QIMEN_INBOX_URL"), {})
+    ref = inbox.get("valueFrom", {}).get("secretKeyRef", {})
+    check(ref.get("name") == sec["metadata"]["name"] and ref.get("key") == "inbox-url" and not ref.get("optional", False)
+          and "value" not in inbox,
+          "the Deployment does not take QIMEN_INBOX_URL from the Secret's key inbox-url (not optional)")
+    check("inbox-url" not in sec.get("stringData", {}) and "inbox-url" not in sec.get("data", {}),
+          "secret.yaml ships an inbox-url: it must be absent so that pods do not start without a real shared inbox")
     return grace
 
 
@@ -107,6 +122,14 @@ def compose(known):
     check(seconds(q["stop_grace_period"]) > int(q["environment"]["QIMEN_SHUTDOWN_GRACE_SECONDS"]), "stop_grace_period <= drain")
     check(q["read_only"] is True and "ALL" in q["cap_drop"], "qimen service is not read-only with all capabilities dropped")
     check(q["environment"]["QIMEN_APPS_FILE"] == "/run/secrets/" + q["secrets"][0], "QIMEN_APPS_FILE is not the compose secret")
+    # the inbox: a named volume at the image's QIMEN_DATA_DIR; /tmp (java.io.tmpdir) exec for sqlite-jdbc's library
+    data_dir = q["environment"].get("QIMEN_DATA_DIR") or image_env().get("QIMEN_DATA_DIR")
+    named = {v.split(":")[0]: v.split(":")[1] for v in q.get("volumes", []) if not v.startswith((".", "/"))}
+    check(data_dir in named.values() and all(n in (doc.get("volumes") or {}) for n in named),
+          f"qimen service: no named volume at QIMEN_DATA_DIR {data_dir} (the inbox)")
+    tmpfs = {m.split(":")[0]: m.split(":")[1].split(",") if ":" in m else [] for m in q.get("tmpfs", [])}
+    check("exec" in tmpfs.get("/tmp", []),
+          "qimen service: /tmp is not a tmpfs mounted exec (Docker's default noexec stops the SQLite native library)")
     for name, svc in doc["services"].items():
         for v in svc.get("volumes", []):
             src = v.split(":")[0]
@@ -118,6 +141,8 @@ def compose(known):
     check(grafana_mounts.get("./grafana/dashboards") == prov["options"]["path"], "dashboard provider path is not the mounted folder")
     dash = json.loads((DEPLOY / "grafana/dashboards/qimen.json").read_text())
     for p in dash["panels"]:
+        if p["type"] == "row":
+            continue
         check(p["datasource"]["uid"] == ds["uid"] and p["targets"] and all(t.get("expr") for t in p["targets"]),
               f"dashboard panel '{p['title']}' has no query on the provisioned datasource")
     check(ds["url"].split("//")[1].split(":")[0] in doc["services"], "datasource URL is not a compose service")
@@ -129,8 +154,22 @@ def systemd(known):
     unit = (DEPLOY / "systemd/qimen-server.service").read_text()
     stop = int(re.search(r"^TimeoutStopSec=(\d+)", unit, re.M).group(1))
     check(stop > int(env["QIMEN_SHUTDOWN_GRACE_SECONDS"]), "TimeoutStopSec <= QIMEN_SHUTDOWN_GRACE_SECONDS")
-    for key in ("User=qimen", "ProtectSystem=strict", "PrivateTmp=yes", "NoNewPrivileges=yes", "Restart=on-failure"):
+    for key in ("User=qimen", "ProtectSystem=strict", "PrivateTmp=yes", "NoNewPrivileges=yes", "Restart=on-failure",
+                "StateDirectory=qimen", "StateDirectoryMode=0700"):
         check(re.search("^" + re.escape(key) + "$", unit, re.M), f"unit lacks {key}")
+    # ProtectSystem=strict leaves the StateDirectory alone writable: the inbox must be there
+    check(env.get("QIMEN_DATA_DIR") == "/var/lib/qimen", "qimen.env: QIMEN_DATA_DIR is not the StateDirectory /var/lib/qimen")
+    check(not re.search(r"^(NoExecPaths|InaccessiblePaths)=.*/tmp", unit, re.M), "the unit makes /tmp unusable for sqlite-jdbc")
+
+
+def image_env():
+    """The run stage's ENV settings (the last FROM onwards), continuation lines joined."""
+    text = (DEPLOY / "Dockerfile").read_text().replace("\\\n", " ")
+    stage = text[text.rindex("\nFROM "):]
+    env = {}
+    for line in re.findall(r"^ENV (.+)$", stage, re.M):
+        env.update(re.findall(r'(\w+)=("[^"]*"|\S+)', line))
+    return env
 
 
 def dockerfile():
@@ -143,6 +182,12 @@ def dockerfile():
     for module in re.findall(r"<module>([^<]+)</module>", (ROOT / "pom.xml").read_text()):
         check(f"{module}/pom.xml" in copied, f"Dockerfile does not copy {module}/pom.xml (a module of the root pom)")
     check(re.search(r"^USER 10001", text, re.M), "Dockerfile does not run as the non-root user")
+    # the inbox: QIMEN_DATA_DIR=/data, owned by the user, a volume declared after the ownership is set
+    check(image_env().get("QIMEN_DATA_DIR") == "/data", "the image does not set QIMEN_DATA_DIR=/data")
+    volume = re.search(r"^VOLUME (?:\[\s*\"/data\"\s*\]|/data)\s*$", text, re.M)
+    owned = re.search(r"(install -d [^\n]*-o 10001 [^\n]*/data\b|chown [^\n]*10001[^\n]* /data\b)", text)
+    check(volume, "the Dockerfile does not declare VOLUME /data (the inbox)")
+    check(owned and volume and owned.start() < volume.start(), "/data is not owned by uid 10001 before VOLUME /data")
     check("/health/ready" in (DEPLOY / "docker/healthcheck.sh").read_text(), "health check is not /health/ready")
 
 
@@ -151,7 +196,7 @@ def queries():
     dash = json.loads((DEPLOY / "grafana/dashboards/qimen.json").read_text())
     out = []
     for p in dash["panels"]:
-        for t in p["targets"]:
+        for t in p.get("targets", []):
             expr = t["expr"].replace("$__rate_interval", "1m").replace("$job", ".*").replace("$instance", ".*")
             out.append((f"dashboard '{p['title']}'", expr))
     for v in dash["templating"]["list"]:
