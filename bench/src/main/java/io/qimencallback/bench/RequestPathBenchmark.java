@@ -66,7 +66,7 @@ public class RequestPathBenchmark {
         metrics = new ServerMetrics();
         CallProcessor processor = new CallProcessor(() -> SECRETS, Duration.ZERO,
                 new SourcePolicy(List.of(), List.of()), HandlerRegistry.builder().add(new BenchHandler()).build(),
-                null, Clock.systemUTC(), (call, failure) -> { });
+                () -> null, Clock.systemUTC(), (call, failure) -> { });
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, new InlineExecutor(), Duration.ofSeconds(10),
                 metrics, () -> false);
         channel = new EmbeddedChannel(new PublicChannelInitializer(endpoint,

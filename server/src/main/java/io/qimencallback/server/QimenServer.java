@@ -51,6 +51,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +76,9 @@ public final class QimenServer implements AutoCloseable {
     private final ServerConfig config;
     private final ServerMetrics metrics;
     private final LiveSecrets secrets;
-    private final Inbox inbox;
+    /** Opened on its own thread while the rest starts (Flyway and the pool take most of a second). */
+    private final CompletableFuture<Inbox> inboxOpening;
+    private volatile Inbox inbox;
     private final SignatureDiagnostics signatureDiagnostics;
     private final ThreadPoolExecutor workers;
     /** Admin services that may block (database queries): a few threads, a short queue, 503 beyond it. */
@@ -95,8 +99,7 @@ public final class QimenServer implements AutoCloseable {
     private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes) {
         this.config = config;
         this.metrics = new ServerMetrics();
-        // first: a store that cannot be opened stops the start before any thread exists
-        this.inbox = openInbox(config, handlers, metrics);
+        this.inboxOpening = openInbox(config, handlers, metrics);
         this.recentCalls = new RecentCalls(config.recentCalls());
         this.secrets = new LiveSecrets(config);
         this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
@@ -111,8 +114,8 @@ public final class QimenServer implements AutoCloseable {
         AdminRouter.Builder router = AdminRouter.builder()
                 .add(new OperationsRoutes(metrics, this::ready))
                 .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json));
-        if (inbox != null) {
-            router.add(new InboxRoutes(inbox.store(), Clock.systemUTC()));
+        if (config.inbox().enabled()) {
+            router.add(new InboxRoutes(() -> inboxOpening.join().store(), Clock.systemUTC()));
         }
         adminRoutes.forEach(router::add);
         this.adminRouter = router.build();
@@ -121,7 +124,7 @@ public final class QimenServer implements AutoCloseable {
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("qimen-admin"),
                 NioIoHandler.newFactory());
         CallProcessor processor = new CallProcessor(secrets, config.timestampTolerance(),
-                new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, inbox, Clock.systemUTC(),
+                new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, () -> inbox, Clock.systemUTC(),
                 (call, failure) -> {
                     metrics.signatureFailed();
                     signatureDiagnostics.record(failure);
@@ -132,15 +135,30 @@ public final class QimenServer implements AutoCloseable {
         metrics.bindConnections(connections);
     }
 
-    private static Inbox openInbox(ServerConfig config, HandlerRegistry handlers, ServerMetrics metrics) {
+    private static CompletableFuture<Inbox> openInbox(ServerConfig config, HandlerRegistry handlers, ServerMetrics metrics) {
         if (!config.inbox().enabled()) {
             if (!handlers.inboxMethods().isEmpty()) {
                 throw new IllegalStateException("inbox handlers are installed for " + handlers.inboxMethods() + " but "
                         + Setting.INBOX.env() + " is off");
             }
-            return null;
+            return CompletableFuture.completedFuture(null);
         }
-        return Inbox.start(config.inbox(), handlers, metrics.registry(), config.handlerTimeout(), Clock.systemUTC());
+        return CompletableFuture.supplyAsync(
+                () -> Inbox.start(config.inbox(), handlers, metrics.registry(), config.handlerTimeout(), Clock.systemUTC()),
+                task -> {
+                    Thread t = new Thread(task, "qimen-inbox-open");
+                    t.setDaemon(true);
+                    t.start();
+                });
+    }
+
+    /** The opened inbox (null when off); a store that cannot be opened fails the start. */
+    private Inbox awaitInbox() {
+        try {
+            return inboxOpening.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /**
@@ -208,12 +226,6 @@ public final class QimenServer implements AutoCloseable {
     }
 
     private void bind() {
-        publicChannel = bind("public", new ServerBootstrap()
-                .group(ioGroup)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(publicInitializer), config.bind(), config.port());
         AdminGuard guard = new AdminGuard(config.adminBind());
         adminChannel = bind("admin", new ServerBootstrap()
                 .group(adminGroup)
@@ -225,6 +237,14 @@ public final class QimenServer implements AutoCloseable {
                                 new AdminHttpHandler(adminRouter, guard, adminWorkers));
                     }
                 }), config.adminBind(), config.adminPort());
+        // the public port opens only once the inbox can take calls: no call is answered without it
+        inbox = awaitInbox();
+        publicChannel = bind("public", new ServerBootstrap()
+                .group(ioGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(publicInitializer), config.bind(), config.port());
         ready = true;
     }
 
@@ -332,9 +352,12 @@ public final class QimenServer implements AutoCloseable {
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
-        if (inbox != null) {
-            inbox.close(); // after the workers: no call is between verification and its commit
-        }
+        // after the workers: no call is between verification and its commit; an inbox still opening is closed once open
+        inboxOpening.whenComplete((opened, failure) -> {
+            if (opened != null) {
+                opened.close();
+            }
+        });
         metrics.close();
         stopped.countDown();
     }

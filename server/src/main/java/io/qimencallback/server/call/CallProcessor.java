@@ -49,7 +49,7 @@ public final class CallProcessor {
     private final HandlerRegistry handlers;
     private final Clock clock;
     private final CallListener listener;
-    private final Inbox inbox;
+    private final Supplier<Inbox> inbox;
 
     /** What the processor tells the outside about a call, for metrics and diagnostics. */
     public interface CallListener {
@@ -57,16 +57,16 @@ public final class CallProcessor {
         void signatureFailed(CallContext call, SignatureFailure failure);
     }
 
-    /** @param inbox where calls without a synchronous handler go; {@code null}: they answer invalid-method */
+    /** @param inbox where calls without a synchronous handler go; gives {@code null} when off: they answer invalid-method */
     public CallProcessor(Supplier<AppSecrets> apps, Duration tolerance, SourcePolicy sources, HandlerRegistry handlers,
-                         Inbox inbox, Clock clock, CallListener listener) {
+                         Supplier<Inbox> inbox, Clock clock, CallListener listener) {
         this.apps = Objects.requireNonNull(apps, "apps");
         this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.handlers = Objects.requireNonNull(handlers, "handlers");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.inbox = inbox;
+        this.inbox = Objects.requireNonNull(inbox, "inbox");
     }
 
     public QimenResponse process(CallContext ctx) {
@@ -119,7 +119,8 @@ public final class CallProcessor {
 
         String normalized = MethodNames.normalize(method);
         Optional<QimenHandler> handler = handlers.find(normalized);
-        boolean toInbox = handler.isEmpty() && inbox != null && inbox.accepts(normalized);
+        Inbox box = inbox.get();
+        boolean toInbox = handler.isEmpty() && box != null && box.accepts(normalized);
         if (handler.isEmpty() && !toInbox) {
             throw new QimenException(ErrorCode.INVALID_METHOD, "no handler for method " + normalized);
         }
@@ -131,7 +132,7 @@ public final class CallProcessor {
                 : BodyParser.parse(call.contentType().kind(), ctx.raw().body(), call.contentType().charset());
         Map<String, String> signed = call.signedParams(blankPairsUnsigned);
         if (toInbox) {
-            return inbox.record(call, normalized, signed, tree, client, ctx.format());
+            return box.record(call, normalized, signed, tree, client, ctx.format());
         }
         QimenRequest request = QimenRequest.of(call, signed, tree, client);
         QimenResponse response = handler.get().handle(request);

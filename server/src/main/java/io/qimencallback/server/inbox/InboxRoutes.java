@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The inbox on the admin port, for consumers that read entries instead of implementing an inbox handler:
@@ -29,11 +30,12 @@ public final class InboxRoutes implements AdminRoutes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final int MAX_LIMIT = 1000;
 
-    private final InboxStore store;
+    private final Supplier<InboxStore> stores;
     private final Clock clock;
 
-    public InboxRoutes(InboxStore store, Clock clock) {
-        this.store = Objects.requireNonNull(store, "store");
+    /** @param store the store, once open (the routes are added while it is still opening) */
+    public InboxRoutes(Supplier<InboxStore> store, Clock clock) {
+        this.stores = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -46,6 +48,7 @@ public final class InboxRoutes implements AdminRoutes {
     }
 
     private AdminResponse list(AdminRequest r) throws SQLException {
+        InboxStore store = stores.get();
         InboxQuery q;
         try {
             q = new InboxQuery(r.queryParam("status").filter(s -> !s.isBlank()).map(InboxStatus::parse).orElse(null),
@@ -70,6 +73,7 @@ public final class InboxRoutes implements AdminRoutes {
     }
 
     private AdminResponse detail(AdminRequest r) throws SQLException {
+        InboxStore store = stores.get();
         Optional<Long> id = id(r);
         Optional<InboxEntry> e = id.isEmpty() ? Optional.empty() : store.get(id.get());
         if (e.isEmpty()) {
@@ -79,6 +83,7 @@ public final class InboxRoutes implements AdminRoutes {
     }
 
     private AdminResponse change(AdminRequest r, String action) throws SQLException {
+        InboxStore store = stores.get();
         Optional<Long> id = id(r);
         if (id.isEmpty()) {
             return AdminResponse.error(404, "no inbox entry " + r.pathParam(0));

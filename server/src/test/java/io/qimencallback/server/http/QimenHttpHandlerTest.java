@@ -38,7 +38,7 @@ class QimenHttpHandlerTest {
 
     private EmbeddedChannel channel(int maxBody) {
         CallProcessor processor = new CallProcessor(() -> AppSecrets.parse("k:s"), Duration.ofMinutes(10),
-                new SourcePolicy(List.of(), List.of()), HandlerRegistry.empty(), null, Clock.systemUTC(), (c, f) -> { });
+                new SourcePolicy(List.of(), List.of()), HandlerRegistry.empty(), () -> null, Clock.systemUTC(), (c, f) -> { });
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, workers, Duration.ofSeconds(5), metrics, () -> false);
         EmbeddedChannel server = new EmbeddedChannel(new PublicChannelInitializer(endpoint,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new ConnectionLimits(8192, maxBody, 1 << 26, 100,
