@@ -39,6 +39,7 @@ import io.qimencallback.server.diagnostics.SignatureDiagnostics;
 import io.qimencallback.server.http.AdminHttpHandler;
 import io.qimencallback.server.inbox.Inbox;
 import io.qimencallback.server.inbox.InboxRoutes;
+import io.qimencallback.server.inbox.InboxStore;
 import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
@@ -99,7 +100,10 @@ public final class QimenServer implements AutoCloseable {
     private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes) {
         this.config = config;
         this.metrics = new ServerMetrics();
-        this.inboxOpening = openInbox(config, handlers, metrics);
+        if (!config.inbox().enabled() && !handlers.inboxMethods().isEmpty()) {
+            throw new IllegalStateException("inbox handlers are installed for " + handlers.inboxMethods() + " but "
+                    + Setting.INBOX.env() + " is off");
+        }
         this.recentCalls = new RecentCalls(config.recentCalls());
         this.secrets = new LiveSecrets(config);
         this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
@@ -115,7 +119,7 @@ public final class QimenServer implements AutoCloseable {
                 .add(new OperationsRoutes(metrics, this::ready))
                 .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json));
         if (config.inbox().enabled()) {
-            router.add(new InboxRoutes(() -> inboxOpening.join().store(), Clock.systemUTC()));
+            router.add(new InboxRoutes(this::openedStore, Clock.systemUTC()));
         }
         adminRoutes.forEach(router::add);
         this.adminRouter = router.build();
@@ -133,14 +137,16 @@ public final class QimenServer implements AutoCloseable {
                 metrics, draining::get, recentCalls);
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls);
         metrics.bindConnections(connections);
+        // last: nothing after it can fail and leave an opened inbox behind
+        this.inboxOpening = openInbox(config, handlers, metrics);
+    }
+
+    private InboxStore openedStore() {
+        return awaitInbox().store();
     }
 
     private static CompletableFuture<Inbox> openInbox(ServerConfig config, HandlerRegistry handlers, ServerMetrics metrics) {
         if (!config.inbox().enabled()) {
-            if (!handlers.inboxMethods().isEmpty()) {
-                throw new IllegalStateException("inbox handlers are installed for " + handlers.inboxMethods() + " but "
-                        + Setting.INBOX.env() + " is off");
-            }
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.supplyAsync(

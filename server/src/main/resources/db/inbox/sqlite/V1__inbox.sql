@@ -12,6 +12,7 @@ CREATE TABLE qimen_inbox (
     body            BLOB    NOT NULL,
     remote          TEXT,
     business_key    TEXT    NOT NULL,
+    content_hash    TEXT    NOT NULL,
     status          TEXT    NOT NULL,
     attempts        INTEGER NOT NULL DEFAULT 0,
     last_error      TEXT,
@@ -19,7 +20,9 @@ CREATE TABLE qimen_inbox (
     locked_by       TEXT,
     locked_until    INTEGER,
     updated_at      INTEGER NOT NULL,
-    CONSTRAINT qimen_inbox_business_key UNIQUE (method, customer_id, business_key)
+    -- a redelivery is the same method, app, customer and business key; apps do not share keys, so that one app
+    -- cannot shadow another's documents
+    CONSTRAINT qimen_inbox_business_key UNIQUE (method, app_key, customer_id, business_key)
 );
 
 CREATE INDEX qimen_inbox_due ON qimen_inbox (status, next_attempt_at);

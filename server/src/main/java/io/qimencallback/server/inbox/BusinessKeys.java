@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 final class BusinessKeys {
     private static final int MAX_KEY_LENGTH = 200;
+    private static final String HASH_PREFIX = "sha256:";
 
     private final Map<Pattern, String> fields = new LinkedHashMap<>();
 
@@ -34,7 +35,8 @@ final class BusinessKeys {
                 if (v == null) {
                     v = signedParams.get(e.getValue());
                 }
-                if (v != null && !v.isBlank() && v.length() <= MAX_KEY_LENGTH) {
+                // a document code shaped like a content hash could shadow another call's hash key
+                if (v != null && !v.isBlank() && v.length() <= MAX_KEY_LENGTH && !v.trim().startsWith(HASH_PREFIX)) {
                     return v.trim();
                 }
                 break; // no usable document code: the content decides
@@ -72,15 +74,20 @@ final class BusinessKeys {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        // every part length-prefixed: no two different parameter sets or bodies give the same input
         new TreeMap<>(signedParams).forEach((k, v) -> {
             if (!k.equals(SystemParams.TIMESTAMP) && !k.equals(SystemParams.SIGN)) {
-                sha.update(k.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) '=');
-                sha.update(v.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) '\n');
+                part(sha, k.getBytes(StandardCharsets.UTF_8));
+                part(sha, v.getBytes(StandardCharsets.UTF_8));
             }
         });
-        sha.update(body);
-        return "sha256:" + HexFormat.of().formatHex(sha.digest());
+        part(sha, body);
+        return HASH_PREFIX + HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static void part(MessageDigest sha, byte[] bytes) {
+        sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) ':');
+        sha.update(bytes);
     }
 }

@@ -18,12 +18,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class GroupCommit implements AutoCloseable {
     /** Bounds a transaction's size (and memory); more waiting appends go in the next one. */
     private static final int MAX_BATCH = 256;
+    /**
+     * Appends waiting for the writer. Each caller waits for its own (and is bounded by the worker pool); this bound
+     * only matters when the store hangs and callers pile up: then the call is refused, not queued.
+     */
+    private static final int MAX_WAITING = 1024;
 
     private record Pending(NewEntry entry, CompletableFuture<Appended> result) {
     }
 
     private final InboxStore store;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_WAITING);
     private final Thread writer;
     private volatile boolean open = true;
 
@@ -36,7 +41,9 @@ final class GroupCommit implements AutoCloseable {
 
     Appended append(NewEntry entry) throws SQLException {
         Pending p = new Pending(entry, new CompletableFuture<>());
-        queue.add(p);
+        if (!queue.offer(p)) {
+            throw new SQLException("the inbox is not keeping up: " + MAX_WAITING + " appends are waiting for a commit");
+        }
         if (!open) {
             p.result.completeExceptionally(new SQLException("the inbox is closed"));
         }
@@ -44,7 +51,9 @@ final class GroupCommit implements AutoCloseable {
             return p.result.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            // the append may still commit; the caller is not told success, so the gateway retries into a duplicate
+            // not taken yet: never committed, and its body does not stay queued; taken: it may still commit, but the
+            // caller is not told success, so the gateway's retry finds it as a duplicate
+            queue.remove(p);
             throw new SQLException("interrupted while waiting for the inbox commit", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof SQLException s) {
@@ -78,7 +87,7 @@ final class GroupCommit implements AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result.complete(results.get(i));
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) { // even an Error: the writer must survive, or every later append would wait forever
             if (batch.size() == 1) {
                 batch.get(0).result.completeExceptionally(e);
                 return;
@@ -86,7 +95,7 @@ final class GroupCommit implements AutoCloseable {
             for (Pending p : batch) {
                 try {
                     p.result.complete(store.inTransaction(List.of(p.entry)).get(0));
-                } catch (SQLException | RuntimeException single) {
+                } catch (Throwable single) {
                     p.result.completeExceptionally(single);
                 }
             }

@@ -53,7 +53,12 @@ public final class Inbox implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         InboxStore store = InboxStore.open(config);
         Inbox inbox = new Inbox(config, store, handlers, registry, deliveryTimeout, clock);
-        inbox.dispatcher.start();
+        try {
+            inbox.dispatcher.start();
+        } catch (RuntimeException e) {
+            inbox.close();
+            throw e;
+        }
         log.info("inbox: {}; accepting {}; delivering {} to inbox handlers", config.where(), config.methods(),
                 handlers.inboxMethods().isEmpty() ? "nothing" : handlers.inboxMethods());
         return inbox;
@@ -83,10 +88,11 @@ public final class Inbox implements AutoCloseable {
         byte[] body = call.raw().body();
         // a form body's fields are among the parameters; its bytes also hold the timestamp, which a retry changes
         boolean form = call.contentType().kind() == ContentKind.FORM;
-        String key = keys.keyFor(method, params, tree, form ? new byte[0] : body);
+        byte[] content = form ? new byte[0] : body;
+        String key = keys.keyFor(method, params, tree, content);
         NewEntry entry = new NewEntry(call.raw().receivedAt(), call.param(SystemParams.METHOD), method,
                 call.param(SystemParams.APP_KEY), call.param(SystemParams.CUSTOMER_ID), format.name().toLowerCase(Locale.ROOT),
-                params, call.contentType().header(), body, client, key);
+                params, call.contentType().header(), body, client, key, BusinessKeys.contentHash(params, content));
         long start = System.nanoTime();
         Appended appended;
         try {
@@ -96,6 +102,11 @@ public final class Inbox implements AutoCloseable {
             throw e;
         }
         metrics.appended(System.nanoTime() - start, appended.duplicate());
+        if (!appended.sameContent()) {
+            metrics.keyConflict();
+            log.warn("inbox: a {} call with the business key of entry {} has different content; the entry keeps the"
+                    + " first (see qimen_inbox_key_conflicts_total)", method, appended.id());
+        }
         if (!appended.duplicate()) {
             dispatcher.nudge();
         }

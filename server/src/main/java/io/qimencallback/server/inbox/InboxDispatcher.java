@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ final class InboxDispatcher implements AutoCloseable {
     private final Object wake = new Object();
     private final ExecutorService deliveries;
     private final ScheduledExecutorService housekeeping;
+    private final ScheduledExecutorService deadlines;
+    private final AtomicLong claims = new AtomicLong();
     private volatile boolean running = true;
     private boolean nudged;
     private Thread poller;
@@ -73,6 +76,7 @@ final class InboxDispatcher implements AutoCloseable {
         this.free = new Semaphore(config.deliveryThreads());
         this.deliveries = Executors.newFixedThreadPool(config.deliveryThreads(), new DefaultThreadFactory("qimen-inbox-delivery"));
         this.housekeeping = Executors.newScheduledThreadPool(1, new DefaultThreadFactory("qimen-inbox-housekeeping", true));
+        this.deadlines = Executors.newScheduledThreadPool(1, new DefaultThreadFactory("qimen-inbox-deadlines", true));
     }
 
     void start() {
@@ -109,13 +113,17 @@ final class InboxDispatcher implements AutoCloseable {
         while (running) {
             try {
                 int n = free.availablePermits();
+                String claimPrefix = owner + "/" + claims.incrementAndGet() + "#";
                 List<InboxEntry> claimed = n == 0 ? List.of()
-                        : store.claim(methods, n, clock.instant(), lease, owner);
+                        : store.claim(methods, n, clock.instant(), lease, claimPrefix);
                 for (InboxEntry e : claimed) {
                     free.acquireUninterruptibly();
                     deliveries.execute(() -> {
                         try {
-                            deliver(e);
+                            deliver(e, InboxStore.claimToken(claimPrefix, e.id()));
+                        } catch (Throwable t) {
+                            // never lose the delivery thread's permit; the lease brings the entry back
+                            log.warn("inbox: delivery of entry {} broke ({})", e.id(), t.getClass().getName());
                         } finally {
                             free.release();
                             nudge();
@@ -146,13 +154,22 @@ final class InboxDispatcher implements AutoCloseable {
         }
     }
 
-    private void deliver(InboxEntry e) throws RuntimeException {
+    private void deliver(InboxEntry e, String claim) throws SQLException {
         InboxHandler handler = handlers.findInbox(e.method()).orElse(null);
         if (handler == null) {
             return; // cannot happen: only methods with a handler are claimed
         }
+        if (e.attempts() > config.maxAttempts()) {
+            // claimed again after a lease ran out on its last attempt (a server died, or a handler never returned):
+            // its outcome is unknown, and its attempts are used up
+            store.fail(e.id(), claim, "attempts used up; the outcome of the last delivery is unknown (its lease ran out)",
+                    clock.instant(), true, clock.instant());
+            metrics.dead();
+            return;
+        }
         Thread worker = Thread.currentThread();
-        ScheduledFuture<?> deadline = housekeeping.schedule(worker::interrupt, deliveryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        // on its own thread: a deadline must fire even while the database is slow
+        ScheduledFuture<?> deadline = deadlines.schedule(worker::interrupt, deliveryTimeout.toMillis(), TimeUnit.MILLISECONDS);
         Throwable failure = null;
         try {
             handler.deliver(new InboxDelivery(e.id(), e.attempts(), e.businessKey(), request(e)));
@@ -165,7 +182,7 @@ final class InboxDispatcher implements AutoCloseable {
         Instant now = clock.instant();
         try {
             if (failure == null) {
-                if (store.complete(e.id(), owner, now)) {
+                if (store.complete(e.id(), claim, now)) {
                     metrics.delivered();
                 } else {
                     log.warn("inbox: entry {} was delivered after its lease ran out; another delivery may follow", e.id());
@@ -174,7 +191,7 @@ final class InboxDispatcher implements AutoCloseable {
             }
             boolean dead = e.attempts() >= config.maxAttempts();
             String error = describe(failure, deadline.isDone() && !deadline.isCancelled());
-            store.fail(e.id(), owner, error, now.plus(backoff(e.attempts())), dead, now);
+            store.fail(e.id(), claim, error, now.plus(backoff(e.attempts())), dead, now);
             if (dead) {
                 metrics.dead();
                 log.warn("inbox: entry {} ({}) is dead after {} attempt(s), last {}", e.id(), e.method(), e.attempts(),
@@ -275,5 +292,6 @@ final class InboxDispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         housekeeping.shutdownNow();
+        deadlines.shutdownNow();
     }
 }

@@ -20,6 +20,7 @@ final class InboxMetrics {
     private final Counter appended;
     private final Counter duplicates;
     private final Counter appendFailures;
+    private final Counter keyConflicts;
     private final Counter delivered;
     private final Counter retries;
     private final Counter deadLetters;
@@ -36,6 +37,9 @@ final class InboxMetrics {
         appended = Counter.builder("qimen.inbox.appended").description("Calls stored in the inbox").register(registry);
         duplicates = Counter.builder("qimen.inbox.duplicates")
                 .description("Redeliveries of a call already stored (same method, customerId and business key)")
+                .register(registry);
+        keyConflicts = Counter.builder("qimen.inbox.key.conflicts")
+                .description("Calls whose business key was stored already with different content (the first is kept)")
                 .register(registry);
         appendFailures = Counter.builder("qimen.inbox.append.failures")
                 .description("Calls that could not be stored (answered system-error)").register(registry);
@@ -60,6 +64,10 @@ final class InboxMetrics {
     void appended(long nanos, boolean duplicate) {
         appendLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
         (duplicate ? duplicates : appended).increment();
+    }
+
+    void keyConflict() {
+        keyConflicts.increment();
     }
 
     void appendFailed() {

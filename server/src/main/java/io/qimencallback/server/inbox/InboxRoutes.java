@@ -54,7 +54,8 @@ public final class InboxRoutes implements AdminRoutes {
             q = new InboxQuery(r.queryParam("status").filter(s -> !s.isBlank()).map(InboxStatus::parse).orElse(null),
                     r.queryParam("method").filter(s -> !s.isBlank()).orElse(null),
                     r.queryParam("since").filter(s -> !s.isBlank()).map(Instant::parse).orElse(null),
-                    r.intParam("before", 0, 0, Integer.MAX_VALUE), r.intParam("limit", 50, 1, MAX_LIMIT));
+                    r.queryParam("before").filter(s -> !s.isBlank()).map(Long::parseLong).orElse(0L),
+                    r.intParam("limit", 50, 1, MAX_LIMIT));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             return AdminResponse.error(400, e.getMessage());
         }

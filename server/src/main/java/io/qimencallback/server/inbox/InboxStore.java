@@ -41,6 +41,8 @@ public final class InboxStore implements AutoCloseable {
     };
     private static final String COLUMNS = "id, received_at, raw_method, method, app_key, customer_id, format, params,"
             + " content_type, body, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at";
+    private static final String SUMMARY_COLUMNS = "id, received_at, raw_method, method, app_key, customer_id, format,"
+            + " content_type, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at";
     private static final String PENDING = "('new', 'failed', 'processing')";
 
     /** The two databases differ in little: where the schema lives, and row locks. */
@@ -111,8 +113,10 @@ public final class InboxStore implements AutoCloseable {
         hc.setPoolName("qimen-inbox");
         hc.setJdbcUrl(url);
         hc.setMaximumPoolSize(poolSize);
-        // a database that does not answer fails the call within the handler deadline instead of holding it
+        // a database that does not answer fails the call instead of holding it: no connection within 5 s, no answer
+        // to a statement within 30 s (pgjdbc waits forever by default)
         hc.setConnectionTimeout(5_000);
+        hc.addDataSourceProperty("socketTimeout", "30");
         return open(hc, Dialect.POSTGRESQL, description);
     }
 
@@ -177,9 +181,10 @@ public final class InboxStore implements AutoCloseable {
             try {
                 List<Appended> results = new ArrayList<>(entries.size());
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO qimen_inbox (received_at, raw_method,"
-                        + " method, app_key, customer_id, format, params, content_type, body, remote, business_key, status,"
-                        + " attempts, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?)"
-                        + " ON CONFLICT (method, customer_id, business_key) DO NOTHING RETURNING id")) {
+                        + " method, app_key, customer_id, format, params, content_type, body, remote, business_key,"
+                        + " content_hash, status, attempts, next_attempt_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?)"
+                        + " ON CONFLICT (method, app_key, customer_id, business_key) DO NOTHING RETURNING id")) {
                     for (NewEntry e : entries) {
                         long now = e.received().toEpochMilli();
                         ps.setLong(1, now);
@@ -193,11 +198,12 @@ public final class InboxStore implements AutoCloseable {
                         ps.setBytes(9, e.body());
                         ps.setString(10, e.remote());
                         ps.setString(11, e.businessKey());
-                        ps.setLong(12, now);
+                        ps.setString(12, e.contentHash());
                         ps.setLong(13, now);
+                        ps.setLong(14, now);
                         Appended result;
                         try (ResultSet rs = ps.executeQuery()) {
-                            result = rs.next() ? new Appended(rs.getLong(1), false, e.received()) : null;
+                            result = rs.next() ? new Appended(rs.getLong(1), false, e.received(), true) : null;
                         }
                         results.add(result != null ? result : existing(c, e));
                     }
@@ -212,16 +218,18 @@ public final class InboxStore implements AutoCloseable {
     }
 
     private static Appended existing(Connection c, NewEntry e) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, received_at FROM qimen_inbox"
-                + " WHERE method = ? AND customer_id = ? AND business_key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, received_at, content_hash FROM qimen_inbox"
+                + " WHERE method = ? AND app_key = ? AND customer_id = ? AND business_key = ?")) {
             ps.setString(1, e.method());
-            ps.setString(2, e.customerId());
-            ps.setString(3, e.businessKey());
+            ps.setString(2, e.appKey());
+            ps.setString(3, e.customerId());
+            ps.setString(4, e.businessKey());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("inbox entry conflicted on its business key but cannot be read back");
                 }
-                return new Appended(rs.getLong(1), true, Instant.ofEpochMilli(rs.getLong(2)));
+                return new Appended(rs.getLong(1), true, Instant.ofEpochMilli(rs.getLong(2)),
+                        e.contentHash().equals(rs.getString(3)));
             }
         }
     }
@@ -229,16 +237,18 @@ public final class InboxStore implements AutoCloseable {
     /**
      * Claims up to {@code max} entries due for delivery for the given methods — new, failed and due, or processing
      * with an expired lease (their server died) — and counts the attempt. On PostgreSQL rows locked by another
-     * server's claim are skipped, so each entry goes to one server.
+     * server's claim are skipped, so each entry goes to one server. Each claimed row is marked
+     * {@code claimPrefix + id}: {@link #claimToken} — only that claim can complete or fail it, so a claim whose lease
+     * ran out (and was taken again) cannot overwrite what the newer one decides.
      */
-    public List<InboxEntry> claim(Collection<String> methods, int max, Instant now, Duration lease, String owner)
+    public List<InboxEntry> claim(Collection<String> methods, int max, Instant now, Duration lease, String claimPrefix)
             throws SQLException {
         if (methods.isEmpty() || max <= 0) {
             return List.of();
         }
         String in = String.join(", ", java.util.Collections.nCopies(methods.size(), "?"));
-        String sql = "UPDATE qimen_inbox SET status = 'processing', attempts = attempts + 1, locked_by = ?,"
-                + " locked_until = ?, updated_at = ? WHERE id IN (SELECT id FROM qimen_inbox WHERE method IN (" + in + ")"
+        String sql = "UPDATE qimen_inbox SET status = 'processing', attempts = attempts + 1,"
+                + " locked_by = ? || CAST(id AS TEXT), locked_until = ?, updated_at = ? WHERE id IN (SELECT id FROM qimen_inbox WHERE method IN (" + in + ")"
                 + " AND ((status IN ('new', 'failed') AND next_attempt_at <= ?) OR (status = 'processing' AND locked_until < ?))"
                 + " ORDER BY next_attempt_at, id LIMIT ?" + dialect.lockForClaim + ") RETURNING " + COLUMNS;
         long nowMs = now.toEpochMilli();
@@ -248,7 +258,7 @@ public final class InboxStore implements AutoCloseable {
                 List<InboxEntry> claimed = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     int i = 1;
-                    ps.setString(i++, owner);
+                    ps.setString(i++, claimPrefix);
                     ps.setLong(i++, nowMs + lease.toMillis());
                     ps.setLong(i++, nowMs);
                     for (String m : methods) {
@@ -273,18 +283,35 @@ public final class InboxStore implements AutoCloseable {
         }
     }
 
-    /** Marks a claimed entry delivered; false when the claim was lost (lease expired and taken by another). */
-    public boolean complete(long id, String owner, Instant now) throws SQLException {
+    /** What a claim made with {@code claimPrefix} wrote on entry {@code id}. */
+    public static String claimToken(String claimPrefix, long id) {
+        return claimPrefix + id;
+    }
+
+    /** Marks a claimed entry delivered; false when the claim was lost (lease expired and taken again). */
+    public boolean complete(long id, String claimToken, Instant now) throws SQLException {
         return update("UPDATE qimen_inbox SET status = 'done', last_error = NULL, locked_by = NULL, locked_until = NULL,"
-                + " updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?", now.toEpochMilli(), id, owner) == 1;
+                + " updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?", now.toEpochMilli(), id,
+                claimToken) == 1;
     }
 
     /** Records a failed delivery of a claimed entry: due again at {@code nextAttempt}, or dead. */
-    public boolean fail(long id, String owner, String error, Instant nextAttempt, boolean dead, Instant now)
+    public boolean fail(long id, String claimToken, String error, Instant nextAttempt, boolean dead, Instant now)
             throws SQLException {
         return update("UPDATE qimen_inbox SET status = ?, last_error = ?, next_attempt_at = ?, locked_by = NULL,"
                         + " locked_until = NULL, updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?",
-                dead ? "dead" : "failed", error, nextAttempt.toEpochMilli(), now.toEpochMilli(), id, owner) == 1;
+                dead ? "dead" : "failed", storable(error), nextAttempt.toEpochMilli(), now.toEpochMilli(), id,
+                claimToken) == 1;
+    }
+
+    /** Text PostgreSQL can store: no NUL (it refuses the whole statement), no other C0 control but tab and line ends. */
+    static String storable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> sb.appendCodePoint(c < 0x20 && c != '\n' && c != '\t' && c != '\r' ? '?' : c));
+        return sb.toString();
     }
 
     /** What a manual change did. */
@@ -312,9 +339,19 @@ public final class InboxStore implements AutoCloseable {
                 now.toEpochMilli(), now.toEpochMilli());
     }
 
-    /** Deletes done and dead entries received before {@code before}; pending ones are never deleted. */
+    /**
+     * Deletes done and dead entries received before {@code before}, a thousand at a time (a long delete would hold
+     * SQLite's one connection, and appends with it); pending ones are never deleted.
+     */
     public int purge(Instant before) throws SQLException {
-        return update("DELETE FROM qimen_inbox WHERE status IN ('done', 'dead') AND received_at < ?", before.toEpochMilli());
+        int total = 0;
+        int n;
+        do {
+            n = update("DELETE FROM qimen_inbox WHERE id IN (SELECT id FROM qimen_inbox WHERE status IN ('done', 'dead')"
+                    + " AND received_at < ? LIMIT 1000)", before.toEpochMilli());
+            total += n;
+        } while (n == 1000);
+        return total;
     }
 
     public Optional<InboxEntry> get(long id) throws SQLException {
@@ -327,15 +364,23 @@ public final class InboxStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The entries of a query, newest first, without their parameters and bodies (empty in the results): a list never
+     * needs them, and a thousand 8 MiB bodies would not fit in memory.
+     */
     public List<InboxEntry> list(InboxQuery q) throws SQLException {
         List<InboxEntry> out = new ArrayList<>();
-        forEach(q, out::add);
+        select(q, false, out::add);
         return out;
     }
 
-    /** Streams the entries of a query, newest first, without holding them all in memory (export). */
+    /** Streams whole entries of a query, newest first, without holding them all in memory (export). */
     public void forEach(InboxQuery q, Consumer<InboxEntry> action) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM qimen_inbox WHERE 1 = 1");
+        select(q, true, action);
+    }
+
+    private void select(InboxQuery q, boolean whole, Consumer<InboxEntry> action) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + (whole ? COLUMNS : SUMMARY_COLUMNS) + " FROM qimen_inbox WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (q.status() != null) {
             sql.append(" AND status = ?");
@@ -365,7 +410,7 @@ public final class InboxStore implements AutoCloseable {
                 bind(ps, args.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        action.accept(row(rs));
+                        action.accept(whole ? row(rs) : summaryRow(rs));
                     }
                 }
                 c.commit();
@@ -421,6 +466,15 @@ public final class InboxStore implements AutoCloseable {
                 ps.setString(i + 1, (String) a);
             }
         }
+    }
+
+    private static InboxEntry summaryRow(ResultSet rs) throws SQLException {
+        return new InboxEntry(rs.getLong("id"), Instant.ofEpochMilli(rs.getLong("received_at")), rs.getString("raw_method"),
+                rs.getString("method"), rs.getString("app_key"), rs.getString("customer_id"), rs.getString("format"),
+                Map.of(), rs.getString("content_type"), new byte[0], rs.getString("remote"),
+                rs.getString("business_key"), InboxStatus.parse(rs.getString("status")), rs.getInt("attempts"),
+                rs.getString("last_error"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+                Instant.ofEpochMilli(rs.getLong("updated_at")));
     }
 
     private static InboxEntry row(ResultSet rs) throws SQLException {

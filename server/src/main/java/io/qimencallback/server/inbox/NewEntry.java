@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-/** A verified call about to be stored. {@code params} keeps its order (the gateway's), without {@code sign}. */
+/**
+ * A verified call about to be stored. {@code params} keeps its order (the gateway's), without {@code sign};
+ * {@code contentHash} tells a true redelivery from a different call under the same business key.
+ */
 public record NewEntry(Instant received, String rawMethod, String method, String appKey, String customerId,
                        String format, Map<String, String> params, String contentType, byte[] body, String remote,
-                       String businessKey) {
+                       String businessKey, String contentHash) {
     public NewEntry {
         Objects.requireNonNull(received, "received");
         Objects.requireNonNull(rawMethod, "rawMethod");
@@ -19,5 +22,6 @@ public record NewEntry(Instant received, String rawMethod, String method, String
         params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
         body = body.clone();
         Objects.requireNonNull(businessKey, "businessKey");
+        Objects.requireNonNull(contentHash, "contentHash");
     }
 }

@@ -75,6 +75,7 @@ class PostgresInboxTest {
             assertThat(store.dialect()).isEqualTo(InboxStore.Dialect.POSTGRESQL);
             List<InboxEntry> entries = store.list(InboxQuery.all());
             assertThat(entries).hasSize(1);
+            entries = List.of(store.get(entries.get(0).id()).orElseThrow()); // a list leaves bodies out
             assertThat(entries.get(0).body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
             assertThat(entries.get(0).businessKey()).isEqualTo("EO-1");
             assertThat(entries.get(0).params()).doesNotContainKey("sign").containsEntry("customerId", "C");

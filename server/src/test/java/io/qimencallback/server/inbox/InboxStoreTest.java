@@ -1,0 +1,137 @@
+package io.qimencallback.server.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qimencallback.server.config.ServerConfig;
+import io.qimencallback.server.testing.Postgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The store's own rules, on both databases: claims, leases, keys, storable errors, retention. */
+class InboxStoreTest {
+    @TempDir
+    static Path dir;
+
+    interface Opened extends AutoCloseable {
+        InboxStore store();
+
+        @Override
+        void close();
+    }
+
+    static Stream<String> stores() {
+        return Stream.of("sqlite", "postgresql");
+    }
+
+    private static Opened open(String kind) {
+        if (kind.equals("sqlite")) {
+            InboxStore s = InboxStore.open(ServerConfig.builder().dataDir(dir.resolve("s" + System.nanoTime())).build().inbox());
+            return new Opened() {
+                public InboxStore store() {
+                    return s;
+                }
+
+                public void close() {
+                    s.close();
+                }
+            };
+        }
+        Postgres pg = Postgres.freshSchema();
+        InboxStore s = InboxStore.open(ServerConfig.builder().inboxUrl(pg.url()).build().inbox());
+        return new Opened() {
+            public InboxStore store() {
+                return s;
+            }
+
+            public void close() {
+                s.close();
+                pg.close();
+            }
+        };
+    }
+
+    private static NewEntry entry(String app, String key, String body) {
+        return new NewEntry(Instant.now(), "taobao.qimen.entryorder.create", "entryorder.create", app, "C1", "xml",
+                Map.of("method", "taobao.qimen.entryorder.create"), "text/xml", body.getBytes(StandardCharsets.UTF_8),
+                "127.0.0.1", key, "sha256:" + body.hashCode());
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void keysAreScopedByAppAndADifferentContentIsReported(String kind) throws Exception {
+        try (Opened o = open(kind)) {
+            Appended first = o.store().append(entry("app1", "EO-1", "<a/>"));
+            Appended again = o.store().append(entry("app1", "EO-1", "<a/>"));
+            Appended changed = o.store().append(entry("app1", "EO-1", "<b/>"));
+            Appended otherApp = o.store().append(entry("app2", "EO-1", "<a/>"));
+
+            assertThat(again.id()).isEqualTo(first.id());
+            assertThat(again.duplicate()).isTrue();
+            assertThat(again.sameContent()).isTrue();
+            assertThat(changed.id()).isEqualTo(first.id());
+            assertThat(changed.sameContent()).isFalse();
+            assertThat(otherApp.duplicate()).isFalse();
+            assertThat(o.store().list(InboxQuery.all())).hasSize(2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void aClaimWhoseLeaseRanOutCannotDecideForTheClaimThatTookItOver(String kind) throws Exception {
+        try (Opened o = open(kind)) {
+            long id = o.store().append(entry("app1", "EO-2", "<a/>")).id();
+            Instant t0 = Instant.now();
+            List<InboxEntry> first = o.store().claim(List.of("entryorder.create"), 5, t0, Duration.ofSeconds(1), "a/1#");
+            assertThat(first).extracting(InboxEntry::id).containsExactly(id);
+            assertThat(o.store().claim(List.of("entryorder.create"), 5, t0, Duration.ofSeconds(1), "b/1#"))
+                    .as("leased").isEmpty();
+
+            List<InboxEntry> second = o.store().claim(List.of("entryorder.create"), 5, t0.plusSeconds(2),
+                    Duration.ofSeconds(60), "b/2#");
+            assertThat(second).extracting(InboxEntry::attempts).containsExactly(2);
+
+            assertThat(o.store().fail(id, InboxStore.claimToken("a/1#", id), "late", t0, false, t0)).isFalse();
+            assertThat(o.store().complete(id, InboxStore.claimToken("a/1#", id), t0)).isFalse();
+            assertThat(o.store().get(id).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSING);
+            assertThat(o.store().complete(id, InboxStore.claimToken("b/2#", id), t0)).isTrue();
+            assertThat(o.store().get(id).orElseThrow().status()).isEqualTo(InboxStatus.DONE);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void anErrorWithControlCharactersIsStored(String kind) throws Exception {
+        try (Opened o = open(kind)) {
+            long id = o.store().append(entry("app1", "EO-3", "<a/>")).id();
+            o.store().claim(List.of("entryorder.create"), 1, Instant.now(), Duration.ofMinutes(1), "a/1#");
+
+            assertThat(o.store().fail(id, InboxStore.claimToken("a/1#", id), "ERP said \u0000no\u0007\nsee log",
+                    Instant.now(), true, Instant.now())).isTrue();
+            assertThat(o.store().get(id).orElseThrow().lastError()).isEqualTo("ERP said ?no?\nsee log");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void retentionPurgesOnlyFinishedEntries(String kind) throws Exception {
+        try (Opened o = open(kind)) {
+            long done = o.store().append(entry("app1", "EO-4", "<a/>")).id();
+            long pending = o.store().append(entry("app1", "EO-5", "<a/>")).id();
+            assertThat(o.store().acknowledge(done, Instant.now())).isEqualTo(InboxStore.Change.CHANGED);
+
+            assertThat(o.store().purge(Instant.now().plusSeconds(60))).isEqualTo(1);
+            assertThat(o.store().get(done)).isEmpty();
+            assertThat(o.store().get(pending)).isPresent();
+            assertThat(o.store().list(InboxQuery.all()).get(0).body()).as("lists leave bodies out").isEmpty();
+            assertThat(o.store().get(pending).orElseThrow().body()).isEqualTo("<a/>".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
