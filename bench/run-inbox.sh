@@ -3,7 +3,7 @@
 # on SQLite (group commit, synchronous=FULL) and on PostgreSQL. Every call is a distinct delivery order (no handler:
 # each one is appended), sent by wrk over keep-alive connections; loopback only.
 #   bench/run-inbox.sh
-#   CONNECTIONS=16 DURATION=15 CALLS=40000 PG_URL='jdbc:postgresql://127.0.0.1:5432/test?user=postgres' bench/run-inbox.sh
+#   CONNECTIONS=16 DURATION=15 CALLS=80000 PG_URL='jdbc:postgresql://127.0.0.1:5432/test?user=postgres' bench/run-inbox.sh
 # Needs wrk (apt-get install wrk); PostgreSQL is skipped when psql cannot reach PG_URL's server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 CONNECTIONS=${CONNECTIONS:-16}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-5}
-CALLS=${CALLS:-40000}
+CALLS=${CALLS:-80000}
 HEAP=${HEAP:--Xms64m -Xmx256m}
 PORT=${PORT:-18080}
 ADMIN_PORT=${ADMIN_PORT:-19090}
@@ -33,8 +33,9 @@ trap cleanup EXIT
 await() { for _ in $(seq 1 3000); do curl -fs -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.01; done; echo "not ready: $1" >&2; exit 1; }
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 metric() { curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.6f", s }'; }
-# one wrk thread: the calls are sent in order, each once, until the list runs out (then they come back as duplicates)
-run_wrk() { wrk -t1 -c"$CONNECTIONS" -d"$1"s --latency -s "$WORK/calls.lua" "http://127.0.0.1:$PORT/qimen" | grep '^RESULT'; }
+# one wrk thread: the calls are sent in order from WRK_OFFSET, each once, until the list runs out (then they come back
+# as duplicates)
+run_wrk() { WRK_OFFSET=${2:-0} wrk -t1 -c"$CONNECTIONS" -d"$1"s --latency -s "$WORK/calls.lua" "http://127.0.0.1:$PORT/qimen" | grep '^RESULT'; }
 
 java -cp "$JAR" io.qimencallback.bench.WrkScript "$WORK/calls.lua" "$CALLS"
 
@@ -47,7 +48,7 @@ measure() { # measure NAME [env...]: starts the server on a fresh store, warms u
   local a0 d0 s0 c0 a1 d1 s1 c1 r
   a0=$(metric qimen_inbox_appended_total); d0=$(metric qimen_inbox_duplicates_total)
   s0=$(metric qimen_inbox_append_seconds_sum); c0=$(metric qimen_inbox_append_seconds_count)
-  r=$(run_wrk "$DURATION")
+  r=$(run_wrk "$DURATION" $((CALLS / 4)))  # past what the warm-up sent
   a1=$(metric qimen_inbox_appended_total); d1=$(metric qimen_inbox_duplicates_total)
   s1=$(metric qimen_inbox_append_seconds_sum); c1=$(metric qimen_inbox_append_seconds_count)
   local failed; failed=$(metric 'qimen_requests_seconds_count{') ; failed=$(awk -v t="$failed" -v a="$a1" -v d="$d1" 'BEGIN { printf "%d", t - a - d }')
