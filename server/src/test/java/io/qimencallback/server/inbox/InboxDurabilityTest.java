@@ -6,6 +6,7 @@ import io.qimencallback.server.client.GatewayClient;
 import io.qimencallback.server.client.GatewayRequest;
 import io.qimencallback.server.client.GatewayResponse;
 import io.qimencallback.server.testing.ChildServer;
+import io.qimencallback.server.testing.Postgres;
 import io.qimencallback.server.testing.TestServer;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,13 +22,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What {@code success} promises: a server killed with SIGKILL in the middle of many concurrent pushes — each sent
  * twice at once, as racing gateway retries — has every call it answered success in its inbox after the restart,
- * exactly once.
+ * exactly once; on SQLite and on PostgreSQL.
  */
 class InboxDurabilityTest {
     private static final int CODES = 200;
@@ -35,6 +37,7 @@ class InboxDurabilityTest {
 
     @TempDir
     Path dir;
+    private String url;
 
     private static GatewayRequest push(int code) {
         return GatewayRequest.builder("taobao.qimen.deliveryorder.create").appKey(TestServer.APP_KEY)
@@ -44,9 +47,25 @@ class InboxDurabilityTest {
                 .build();
     }
 
-    @Test
-    void everyCallAnsweredSuccessSurvivesSigkillExactlyOnce() throws Exception {
-        Map<String, String> env = Map.of("QIMEN_APPS", TestServer.APP_KEY + ":" + TestServer.SECRET);
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void everyCallAnsweredSuccessSurvivesSigkillExactlyOnce(String store) throws Exception {
+        Postgres pg = store.equals("postgresql") ? Postgres.freshSchema() : null;
+        try {
+            survivesSigkill(pg);
+        } finally {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+    }
+
+    private void survivesSigkill(Postgres pg) throws Exception {
+        Map<String, String> env = new HashMap<>(Map.of("QIMEN_APPS", TestServer.APP_KEY + ":" + TestServer.SECRET));
+        if (pg != null) {
+            env.put("QIMEN_INBOX_URL", pg.url());
+        }
+        this.url = pg == null ? "jdbc:sqlite:" + dir.resolve("data").resolve("inbox.db") : pg.url();
         Map<Integer, String> acknowledged = new ConcurrentHashMap<>(); // code → "stored as inbox entry N"
         AtomicInteger successes = new AtomicInteger();
         try (ChildServer server = ChildServer.start(dir, env)) {
@@ -85,6 +104,7 @@ class InboxDurabilityTest {
         // restarted on the same data directory
         try (ChildServer again = ChildServer.start(dir, env)) {
             Map<String, List<Long>> stored = storedByCode();
+            assertThat(stored).as("the restarted server uses the same inbox").isNotEmpty();
             acknowledged.forEach((code, message) -> {
                 List<Long> ids = stored.get("DO-" + code);
                 assertThat(ids).as("DO-%s was answered success", code).isNotNull().hasSize(1);
@@ -112,10 +132,10 @@ class InboxDurabilityTest {
         }
     }
 
-    /** Read with plain JDBC, beside the running server (WAL lets a reader in). */
+    /** Read with plain JDBC, beside the running server (on SQLite, WAL lets a reader in). */
     private Map<String, List<Long>> storedByCode() throws Exception {
         Map<String, List<Long>> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data").resolve("inbox.db"));
+        try (Connection c = DriverManager.getConnection(url);
              PreparedStatement ps = c.prepareStatement("SELECT business_key, id FROM qimen_inbox");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
