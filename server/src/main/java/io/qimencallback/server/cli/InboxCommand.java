@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.ConfigLoader;
 import io.qimencallback.server.config.ServerConfig;
+import io.qimencallback.server.inbox.InboxConfig;
 import io.qimencallback.server.inbox.InboxEntry;
 import io.qimencallback.server.inbox.InboxJson;
 import io.qimencallback.server.inbox.InboxQuery;
@@ -13,6 +14,7 @@ import io.qimencallback.server.inbox.InboxStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -70,12 +72,22 @@ public final class InboxCommand implements Callable<Integer> {
             err.println("configuration error: " + e.getMessage());
             return 2;
         }
-        try (InboxStore store = InboxStore.open(cfg.inbox())) {
+        InboxConfig inbox = cfg.inbox();
+        if (inbox.url().isBlank() && !Files.exists(inbox.dataDir().resolve("inbox.db"))) {
+            // not a fresh empty inbox in the wrong directory: say where it was looked for
+            err.println("no inbox at " + inbox.dataDir().resolve("inbox.db").toAbsolutePath() + " (run where the server"
+                    + " runs, or give its --config / QIMEN_DATA_DIR)");
+            return 3;
+        }
+        // a command needs one connection, not the server's pool
+        inbox = new InboxConfig(inbox.enabled(), inbox.dataDir(), inbox.url(), 1, inbox.methods(), inbox.keyFields(),
+                inbox.maxAttempts(), inbox.retryDelay(), inbox.retention(), inbox.deliveryThreads());
+        try (InboxStore store = InboxStore.open(inbox)) {
             int code = action.run(store, out, err);
             out.flush();
             return code;
         } catch (IllegalStateException | SQLException | IOException | UncheckedIOException e) {
-            err.println("cannot read the inbox (" + cfg.inbox().where() + "): " + e.getMessage());
+            err.println("cannot read the inbox (" + inbox.where() + "): " + e.getMessage());
             return 3;
         }
     }

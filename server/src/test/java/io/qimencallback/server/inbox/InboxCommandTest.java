@@ -63,6 +63,14 @@ class InboxCommandTest {
     }
 
     @Test
+    void noInboxWhereTheConfigurationSaysIsAnErrorNotANewInbox() throws Exception {
+        Path config = Files.writeString(dir.resolve("qimen.yml"), "data_dir: " + dir.resolve("elsewhere") + "\n");
+        Run r = Cli.run("inbox", "--config", config.toString(), "list");
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(dir.resolve("elsewhere")).doesNotExist();
+    }
+
+    @Test
     void anUnreachableInboxExitsThree() throws Exception {
         Path config = Files.writeString(dir.resolve("qimen.yml"),
                 "inbox_url: jdbc:postgresql://127.0.0.1:1/none?user=x&password=secret-pw\n");
