@@ -7,6 +7,7 @@ import io.qimencallback.server.client.PemTrust;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -17,8 +18,9 @@ final class CallerOptions {
     @Option(names = "--app-key")
     private String appKey;
 
-    @Option(names = "--secret", defaultValue = "${env:QIMEN_SECRET}",
-            description = "The app secret (default: environment variable QIMEN_SECRET, which keeps it out of ps and shell history).")
+    @Mixin
+    private SecretOption secretOption;
+    /** Set by {@link #check}. */
     private String secret;
 
     @Option(names = "--sign-method", defaultValue = "md5", description = "md5, hmac or hmac-sha256 (default: ${DEFAULT-VALUE}).")
@@ -39,7 +41,7 @@ final class CallerOptions {
         if (appKey == null) {
             throw new ParameterException(spec.commandLine(), "Missing required option: '--app-key'");
         }
-        KeyValues.requireSecret(spec, secret);
+        secret = secretOption.require(spec);
         return SignMethod.fromWireName(signMethod).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "unknown sign method " + signMethod + " (md5, hmac or hmac-sha256)"));
     }

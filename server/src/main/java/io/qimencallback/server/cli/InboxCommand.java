@@ -10,6 +10,7 @@ import io.qimencallback.server.inbox.InboxEntry;
 import io.qimencallback.server.inbox.InboxJson;
 import io.qimencallback.server.inbox.InboxQuery;
 import io.qimencallback.server.inbox.InboxStatus;
+import io.qimencallback.server.inbox.ManualChange;
 import io.qimencallback.server.inbox.InboxStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -80,9 +81,7 @@ public final class InboxCommand implements Callable<Integer> {
             return 3;
         }
         // a command needs one connection, not the server's pool
-        inbox = new InboxConfig(inbox.enabled(), inbox.dataDir(), inbox.url(), 1, inbox.methods(), inbox.keyFields(),
-                inbox.maxAttempts(), inbox.retryDelay(), inbox.retention(), inbox.deliveryThreads());
-        try (InboxStore store = InboxStore.open(inbox)) {
+        try (InboxStore store = InboxStore.open(inbox.withPoolSize(1))) {
             int code = action.run(store, out, err);
             out.flush();
             return code;
@@ -158,48 +157,48 @@ public final class InboxCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "ack", mixinStandardHelpOptions = true,
-            description = "Mark a new, failed or dead entry done (you have processed it).")
-    static final class Ack implements Callable<Integer> {
+    /** {@code ack} and {@code retry}: a {@link ManualChange} of one entry. */
+    abstract static class ChangeEntry implements Callable<Integer> {
         @ParentCommand
         InboxCommand parent;
 
         @Parameters(paramLabel = "ID")
         long id;
 
+        abstract ManualChange change();
+
         @Override
         public Integer call() {
-            return parent.withStore((store, out, err) -> report(store.acknowledge(id, Instant.now()), id, "done",
-                    "only new, failed or dead entries can be acknowledged", out, err));
+            return parent.withStore((store, out, err) -> {
+                switch (change().apply(store, id, Instant.now())) {
+                    case CHANGED -> {
+                        out.println("entry " + id + " is " + change().result().dbName());
+                        return 0;
+                    }
+                    case NOT_FOUND -> err.println("no inbox entry " + id);
+                    case CONFLICT -> err.println("entry " + id + ": " + change().refusal());
+                }
+                return 1;
+            });
+        }
+    }
+
+    @Command(name = "ack", mixinStandardHelpOptions = true,
+            description = "Mark a new, failed or dead entry done (you have processed it).")
+    static final class Ack extends ChangeEntry {
+        @Override
+        ManualChange change() {
+            return ManualChange.ACK;
         }
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = "Deliver a failed or dead entry again, with its attempts counted from zero.")
-    static final class Retry implements Callable<Integer> {
-        @ParentCommand
-        InboxCommand parent;
-
-        @Parameters(paramLabel = "ID")
-        long id;
-
+    static final class Retry extends ChangeEntry {
         @Override
-        public Integer call() {
-            return parent.withStore((store, out, err) -> report(store.retry(id, Instant.now()), id, "new",
-                    "only failed or dead entries can be retried", out, err));
+        ManualChange change() {
+            return ManualChange.RETRY;
         }
-    }
-
-    static int report(InboxStore.Change change, long id, String now, String conflict, PrintWriter out, PrintWriter err) {
-        switch (change) {
-            case CHANGED -> {
-                out.println("entry " + id + " is " + now);
-                return 0;
-            }
-            case NOT_FOUND -> err.println("no inbox entry " + id);
-            case CONFLICT -> err.println("entry " + id + ": " + conflict);
-        }
-        return 1;
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine;
 
 /** Small helpers shared by the commands. */
 final class KeyValues {
@@ -29,9 +28,4 @@ final class KeyValues {
         return "text/xml";
     }
 
-    static void requireSecret(CommandLine.Model.CommandSpec spec, String secret) {
-        if (secret == null || secret.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Missing the secret: --secret or QIMEN_SECRET");
-        }
-    }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -18,9 +19,8 @@ import picocli.CommandLine.Option;
         description = "Print the Qimen sign for parameters and a body.")
 public final class SignCommand implements Callable<Integer> {
 
-    @Option(names = "--secret", defaultValue = "${env:QIMEN_SECRET}",
-            description = "The app secret (default: environment variable QIMEN_SECRET, which keeps it out of ps and shell history).")
-    private String secret;
+    @Mixin
+    private SecretOption secretOption;
 
     @Spec
     private CommandSpec spec;
@@ -48,7 +48,7 @@ public final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KeyValues.requireSecret(spec, secret);
+        String secret = secretOption.require(spec);
         SignMethod method = SignMethod.fromWireName(signMethod)
                 .orElseThrow(() -> new IllegalArgumentException("unknown sign method " + signMethod));
         Map<String, String> all = new LinkedHashMap<>(UrlEncoding.parseQuery(query, charset));

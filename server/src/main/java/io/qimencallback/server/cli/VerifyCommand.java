@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,9 +30,8 @@ public final class VerifyCommand implements Callable<Integer> {
             + " line, body (CRLF or LF line ends; Content-Length, else the rest of the file; chunked is decoded).")
     private Path capture;
 
-    @Option(names = "--secret", defaultValue = "${env:QIMEN_SECRET}",
-            description = "The app secret (default: environment variable QIMEN_SECRET, which keeps it out of ps and shell history).")
-    private String secret;
+    @Mixin
+    private SecretOption secretOption;
 
     @Option(names = "--canonical", paramLabel = "FILE", description = "The string the sender digested (its secret"
             + " written out, or as «secret» or <secret>; one final line end is ignored): shows where it first differs.")
@@ -46,7 +46,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KeyValues.requireSecret(spec, secret);
+        String secret = secretOption.require(spec);
         if (signMethod != null && SignMethod.fromWireName(signMethod).isEmpty()) {
             System.err.println("unknown sign method " + signMethod + " (md5, hmac or hmac-sha256)");
             return 2;

@@ -36,6 +36,11 @@ public record InboxConfig(boolean enabled, Path dataDir, String url, int poolSiz
         Objects.requireNonNull(retention, "retention");
     }
 
+    public InboxConfig withPoolSize(int connections) {
+        return new InboxConfig(enabled, dataDir, url, connections, methods, keyFields, maxAttempts, retryDelay, retention,
+                deliveryThreads);
+    }
+
     /** Where the entries are, without credentials. */
     public String where() {
         if (url.isBlank()) {

@@ -43,8 +43,8 @@ public final class InboxRoutes implements AdminRoutes {
     public void addTo(AdminRouter.Builder router) {
         router.get("/api/inbox", this::list)
                 .get("/api/inbox/*", this::detail)
-                .post("/api/inbox/*/ack", r -> change(r, "ack"))
-                .post("/api/inbox/*/retry", r -> change(r, "retry"));
+                .post("/api/inbox/*/ack", r -> change(r, ManualChange.ACK))
+                .post("/api/inbox/*/retry", r -> change(r, ManualChange.RETRY));
     }
 
     private AdminResponse list(AdminRequest r) throws SQLException {
@@ -83,22 +83,19 @@ public final class InboxRoutes implements AdminRoutes {
         return AdminResponse.json(InboxJson.detail(e.get(), r.queryParam("reveal").filter("true"::equals).isPresent()));
     }
 
-    private AdminResponse change(AdminRequest r, String action) throws SQLException {
+    private AdminResponse change(AdminRequest r, ManualChange action) throws SQLException {
         InboxStore store = stores.get();
         Optional<Long> id = id(r);
         if (id.isEmpty()) {
             return AdminResponse.error(404, "no inbox entry " + r.pathParam(0));
         }
-        InboxStore.Change c = action.equals("ack") ? store.acknowledge(id.get(), clock.instant())
-                : store.retry(id.get(), clock.instant());
+        InboxStore.Change c = action.apply(store, id.get(), clock.instant());
         return switch (c) {
             case NOT_FOUND -> AdminResponse.error(404, "no inbox entry " + id.get());
             case CONFLICT -> AdminResponse.error(409, "entry " + id.get() + " is "
-                    + store.get(id.get()).map(e -> e.status().dbName()).orElse("gone") + ": "
-                    + (action.equals("ack") ? "only new, failed or dead entries can be acknowledged"
-                    : "only failed or dead entries can be retried"));
+                    + store.get(id.get()).map(e -> e.status().dbName()).orElse("gone") + ": " + action.refusal());
             case CHANGED -> AdminResponse.json(JSON.objectNode().put("id", id.get())
-                    .put("status", action.equals("ack") ? "done" : "new"));
+                    .put("status", action.result().dbName()));
         };
     }
 
