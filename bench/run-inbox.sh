@@ -4,7 +4,7 @@
 # each one is appended), sent by wrk over keep-alive connections; loopback only.
 #   bench/run-inbox.sh
 #   CONNECTIONS=16 DURATION=15 CALLS=80000 PG_URL='jdbc:postgresql://127.0.0.1:5432/test?user=postgres' bench/run-inbox.sh
-# Needs wrk (apt-get install wrk); PostgreSQL is skipped when psql cannot reach PG_URL's server.
+# Installs wrk from Debian when it is missing; PostgreSQL is skipped when psql cannot reach PG_URL's server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +17,8 @@ PORT=${PORT:-18080}
 ADMIN_PORT=${ADMIN_PORT:-19090}
 PG_URL=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+source .ci/lib.sh
+need_tools wrk=wrk curl=curl
 [[ -f bench/target/benchmarks.jar ]] || mvn -q -B -DskipTests package
 JAR=bench/target/benchmarks.jar
 WORK=$(mktemp -d)

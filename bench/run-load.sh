@@ -2,7 +2,7 @@
 # Load test: the qimen server against a bare Netty ceiling, same machine, same run, loopback only.
 #   bench/run-load.sh                 # defaults: 64 connections, 2 wrk threads, 20 s per measurement
 #   CONNECTIONS=64 DURATION=20 HEAP="-Xms64m -Xmx128m" bench/run-load.sh
-# Needs wrk (Debian: apt-get install wrk). Prints a Markdown table; every process it starts is stopped on exit.
+# Installs wrk from Debian when it is missing (as root; otherwise says so). Prints a Markdown table; every process it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,8 @@ PORT=${PORT:-18080}
 ADMIN_PORT=${ADMIN_PORT:-19090}
 CEILING_PORT=${CEILING_PORT:-18081}
 
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+source .ci/lib.sh
+need_tools wrk=wrk curl=curl
 [[ -f bench/target/benchmarks.jar ]] || mvn -q -B -DskipTests package
 JAR=bench/target/benchmarks.jar
 WORK=$(mktemp -d)

@@ -7,6 +7,7 @@
 # a data directory under the temporary work directory, never data/ here. Exit 1 on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/lib.sh
 
 JAR=server/target/qimen-server.jar
 PLUGINS=examples/wms-handler/target
@@ -41,30 +42,11 @@ trap cleanup EXIT
 step "tools"
 PY=python3
 command -v "$PY" >/dev/null && "$PY" -c 'import yaml' 2>/dev/null || PY=/usr/bin/python3
-declare -A PACKAGE=([promtool]=prometheus [prometheus]=prometheus [nginx]=nginx [systemd-analyze]=systemd
-                    [openssl]=openssl [curl]=curl)
-missing=()
-for tool in "${!PACKAGE[@]}"; do
-    command -v "$tool" >/dev/null || missing+=("${PACKAGE[$tool]}")
-done
-[[ -x $PY ]] || command -v "$PY" >/dev/null || missing+=(python3)
-"$PY" -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
-if ((${#missing[@]})); then
-    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-    echo "installing from Debian: ${missing[*]}"
-    apt-get update -qq
-    for p in "${missing[@]}"; do
-        [[ $(apt-cache policy "$p") == *"Candidate: "[0-9]* ]] || fail "Debian package $p is not available"
-    done
-    # policy-rc.d (exit 101) keeps the packages' services from starting on 0.0.0.0 during the install
-    policy_made=no
-    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy_made=yes
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    [[ $policy_made == yes ]] && rm -f /usr/sbin/policy-rc.d
-fi
-pass "tools: $(promtool --version 2>&1 | head -1 | cut -d' ' -f1-3); $(nginx -v 2>&1); $(systemd-analyze --version | head -1)"
+need_tools promtool=prometheus prometheus=prometheus nginx=nginx systemd-analyze=systemd openssl=openssl curl=curl
+[[ -x $PY ]] || command -v "$PY" >/dev/null || need_packages python3
+"$PY" -c 'import yaml' 2>/dev/null || need_packages python3-yaml
+promtool_version=$(promtool --version 2>&1); systemd_version=$(systemd-analyze --version)
+pass "tools: $(first_line "$promtool_version"); $(nginx -v 2>&1); $(first_line "$systemd_version")"
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -271,7 +253,8 @@ await 10 curl --max-time 10 -sS -o /dev/null --cacert "$WORK/tls.crt" "https://1
 # A signed call with curl from 127.0.0.2 (the jar's send cannot choose its source address): sign, then post.
 ts=$(TZ=Asia/Shanghai date '+%Y-%m-%d %H:%M:%S')
 params=(method="$METHOD" app_key="$APP_KEY" customerId=CUST001 format=xml sign_method=md5 v=2.0 timestamp="$ts")
-sign=$(java -jar "$JAR" sign --secret "$SECRET" "${params[@]/#/--param=}" --body "$BODY" | head -1)
+sign=$(java -jar "$JAR" sign --secret "$SECRET" "${params[@]/#/--param=}" --body "$BODY")
+sign=$(first_line "$sign")
 query=$(printf '%s&' "${params[@]/timestamp=$ts/timestamp=${ts/ /%20}}")sign=$sign
 out=$(curl --max-time 10 -sS --interface 127.0.0.2 --cacert "$WORK/tls.crt" -H 'Content-Type: text/xml;charset=utf-8' \
     --data-binary @"$BODY" "https://127.0.0.1:$NGINX/qimen?$query") || fail "no answer through nginx"
