@@ -9,6 +9,10 @@ import io.qimencallback.protocol.Samples;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.call.CallProcessor;
+import io.qimencallback.server.call.CallVerifier;
+import io.qimencallback.server.call.ReplayGuard;
+import io.qimencallback.server.recent.RecentCalls;
+import io.qimencallback.server.route.Routes;
 import io.qimencallback.server.client.GatewayRequest;
 import io.qimencallback.server.config.AppSecrets;
 import io.qimencallback.server.http.ConnectionLimits;
@@ -64,14 +68,16 @@ public class RequestPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         metrics = new ServerMetrics();
-        CallProcessor processor = new CallProcessor(() -> SECRETS, Duration.ZERO,
-                new SourcePolicy(List.of(), List.of()), HandlerRegistry.builder().add(new BenchHandler()).build(),
-                () -> null, Clock.systemUTC(), (call, failure) -> { });
+        CallVerifier verifier = new CallVerifier(() -> SECRETS, Duration.ZERO, new SourcePolicy(List.of(), List.of()),
+                Routes.of(HandlerRegistry.builder().add(new BenchHandler()).build(), false, List.of()),
+                Clock.systemUTC(), (call, failure) -> { });
+        // the replay guard would answer every repetition of the one pre-signed request from memory: off here
+        CallProcessor processor = new CallProcessor(verifier, ReplayGuard.off(), () -> null, () -> { });
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, new InlineExecutor(), Duration.ofSeconds(10),
-                metrics, () -> false);
+                metrics, () -> false, RecentCalls.off(), 65536);
         channel = new EmbeddedChannel(new PublicChannelInitializer(endpoint,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new ConnectionLimits(16384, 8 << 20, 1 << 26,
-                10_000, Duration.ofSeconds(30), Duration.ofSeconds(60)), null));
+                10_000, 10_000, Duration.ofSeconds(30), Duration.ofSeconds(60)), null, a -> false));
         GatewayRequest r = GatewayRequest.builder("deliveryorder.create").appKey("12345678").secret(Samples.SECRET)
                 .customerId("CUST001").xmlBody(Bodies.DELIVERY_ORDER).build();
         byte[] body = r.body();

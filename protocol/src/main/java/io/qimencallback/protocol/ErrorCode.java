@@ -10,6 +10,7 @@ public enum ErrorCode {
     SIGN_CHECK_FAILURE("sign-check-failure", "Illegal request"),
     MISSING_PARAMETER("missing-parameter", "missing required parameter"),
     INVALID_TIMESTAMP("invalid-timestamp", "timestamp is outside the accepted window"),
+    INVALID_PARAMETER("invalid-parameter", "a parameter is malformed"),
     INVALID_METHOD("invalid-method", "no handler for this method"),
     INVALID_BODY("invalid-body", "request body could not be read"),
     IP_NOT_ALLOWED("ip-not-allowed", "source address is not allowed"),

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A call that passed every check: what a {@link io.qimencallback.protocol.handler.QimenHandler} receives.
@@ -28,7 +29,9 @@ public final class QimenRequest {
     private final Charset charset;
     private final String contentType;
     private final ContentKind bodyKind;
-    private final JsonNode bodyTree;
+    /** Built on the first {@link #bodyTree()}: most answers never read it, and the tree is most of a call's cost. */
+    private final Supplier<JsonNode> bodyTree;
+    private JsonNode tree;
     private final String remoteAddress;
     private final Instant receivedAt;
 
@@ -51,6 +54,16 @@ public final class QimenRequest {
      * @param params the parameters the signature covered ({@link InboundCall#signedParams})
      */
     public static QimenRequest of(InboundCall call, Map<String, String> params, JsonNode bodyTree, String remoteAddress) {
+        Objects.requireNonNull(bodyTree, "bodyTree");
+        return of(call, params, () -> bodyTree, remoteAddress);
+    }
+
+    /**
+     * As {@link #of(InboundCall, Map, JsonNode, String)}, with the tree built on a handler's first
+     * {@link #bodyTree()} (the body was checked well-formed before: building it then does not fail).
+     */
+    public static QimenRequest of(InboundCall call, Map<String, String> params, Supplier<JsonNode> bodyTree,
+                                  String remoteAddress) {
         Builder b = builder(call.param(SystemParams.METHOD));
         params.forEach((k, v) -> {
             if (!k.equals(SystemParams.SIGN)) {
@@ -144,9 +157,17 @@ public final class QimenRequest {
         return bodyKind;
     }
 
-    /** The parsed body; {@link MissingNode} when there is none to parse. */
+    /**
+     * The parsed body; {@link MissingNode} when there is none to parse. Built on the first call (a request is handled
+     * by one thread at a time, and the tree is the same whoever builds it).
+     */
     public JsonNode bodyTree() {
-        return bodyTree;
+        JsonNode t = tree;
+        if (t == null) {
+            t = Objects.requireNonNull(bodyTree.get(), "body tree");
+            tree = t;
+        }
+        return t;
     }
 
     /** The caller's address, after trusted proxies are taken into account. */
@@ -171,7 +192,7 @@ public final class QimenRequest {
         private Charset charset = StandardCharsets.UTF_8;
         private String contentType;
         private ContentKind bodyKind = ContentKind.NONE;
-        private JsonNode bodyTree = MissingNode.getInstance();
+        private Supplier<JsonNode> bodyTree = MissingNode::getInstance;
         private String remoteAddress = "127.0.0.1";
         private Instant receivedAt = Instant.now();
 
@@ -189,7 +210,8 @@ public final class QimenRequest {
         public Builder body(byte[] bytes, ContentKind kind, JsonNode tree) {
             this.body = Objects.requireNonNull(bytes, "bytes").clone();
             this.bodyKind = Objects.requireNonNull(kind, "kind");
-            this.bodyTree = Objects.requireNonNull(tree, "tree");
+            Objects.requireNonNull(tree, "tree");
+            this.bodyTree = () -> tree;
             return this;
         }
 

@@ -30,6 +30,11 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // before Netty loads: with the jar's Add-Opens, direct buffers are allocated without a Cleaner and counted by
+        // Netty, so running out fails the one allocation at once instead of sleeping in Bits.reserveMemory
+        if (System.getProperty("io.netty.tryReflectionSetAccessible") == null) {
+            System.setProperty("io.netty.tryReflectionSetAccessible", "true");
+        }
         Optional<Optional<Path>> serve = plainServe(args);
         if (serve.isPresent()) {
             // the common case skips the command-line parser: building its model costs a quarter of the start-up

@@ -31,6 +31,9 @@ import io.qimencallback.server.admin.AdminRouter;
 import io.qimencallback.server.admin.AdminRoutes;
 import io.qimencallback.server.admin.OperationsRoutes;
 import io.qimencallback.server.call.CallProcessor;
+import io.qimencallback.server.call.CallVerifier;
+import io.qimencallback.server.call.ReplayGuard;
+import io.qimencallback.server.route.Routes;
 import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
@@ -76,6 +79,7 @@ public final class QimenServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final Routes routes;
     private final LiveSecrets secrets;
     /** Opened on its own thread while the rest starts (Flyway and the pool take most of a second). */
     private final CompletableFuture<Inbox> inboxOpening;
@@ -100,10 +104,7 @@ public final class QimenServer implements AutoCloseable {
     private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes) {
         this.config = config;
         this.metrics = new ServerMetrics();
-        if (!config.inbox().enabled() && !handlers.inboxMethods().isEmpty()) {
-            throw new IllegalStateException("inbox handlers are installed for " + handlers.inboxMethods() + " but "
-                    + Setting.INBOX.env() + " is off");
-        }
+        this.routes = Routes.of(handlers, config.inbox().enabled(), config.inbox().methods());
         this.recentCalls = new RecentCalls(config.recentCalls());
         this.secrets = new LiveSecrets(config);
         this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
@@ -127,15 +128,18 @@ public final class QimenServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         this.adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("qimen-admin"),
                 NioIoHandler.newFactory());
-        CallProcessor processor = new CallProcessor(secrets, config.timestampTolerance(),
-                new SourcePolicy(config.allowedSources(), config.trustedProxies()), handlers, () -> inbox, Clock.systemUTC(),
-                (call, failure) -> {
+        SourcePolicy sources = new SourcePolicy(config.allowedSources(), config.trustedProxies());
+        CallVerifier verifier = new CallVerifier(secrets, config.timestampTolerance(), sources, routes,
+                Clock.systemUTC(), (call, failure) -> {
                     metrics.signatureFailed();
                     signatureDiagnostics.record(failure);
                 });
+        CallProcessor processor = new CallProcessor(verifier,
+                new ReplayGuard(config.replayCacheEntries(), Clock.systemUTC()), () -> inbox, metrics::replayed);
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
-                metrics, draining::get, recentCalls);
-        this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls);
+                metrics, draining::get, recentCalls, config.eventLoopBodyBytes());
+        this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls,
+                sources::trusted);
         metrics.bindConnections(connections);
         // last: nothing after it can fail and leave an opened inbox behind
         this.inboxOpening = openInbox(config, handlers, metrics);
@@ -250,6 +254,8 @@ public final class QimenServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // a client that half-closes after its last request still gets the answers it was promised
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(publicInitializer), config.bind(), config.port());
         ready = true;
     }
@@ -272,6 +278,11 @@ public final class QimenServer implements AutoCloseable {
 
     public int adminPort() {
         return ((InetSocketAddress) adminChannel.localAddress()).getPort();
+    }
+
+    /** Body bytes the public port holds now: being received, or held by calls not yet answered. */
+    public long bodyBytesHeld() {
+        return publicInitializer.bodyBytesHeld();
     }
 
     public ServerConfig config() {

@@ -65,6 +65,34 @@ public final class BodyParser {
         }
     }
 
+    /**
+     * Checks that a body is well-formed without building its tree (a streaming pass): what {@link #parse} would
+     * refuse, this refuses with the same answer, at a fraction of the cost.
+     */
+    public static void check(ContentKind kind, byte[] body, Charset charset) throws QimenException {
+        if (kind != ContentKind.XML && kind != ContentKind.JSON) {
+            return;
+        }
+        if (kind == ContentKind.XML && declaresDtd(body)) {
+            invalid("XML with a DOCTYPE is not accepted");
+        }
+        ObjectMapper mapper = kind == ContentKind.XML ? XML : JSON;
+        boolean any = false;
+        try (com.fasterxml.jackson.core.JsonParser p = utf8(charset) ? mapper.createParser(body)
+                : mapper.createParser(new String(body, charset))) {
+            while (p.nextToken() != null) {
+                any = true;
+            }
+        } catch (JsonProcessingException e) {
+            throw new QimenException(ErrorCode.INVALID_BODY, "body is not well-formed " + kind + ": " + reason(e));
+        } catch (IOException | RuntimeException e) {
+            throw new QimenException(ErrorCode.INVALID_BODY, "body is not well-formed " + kind);
+        }
+        if (!any) {
+            invalid("body is empty");
+        }
+    }
+
     private static JsonNode invalid(String message) throws QimenException {
         throw new QimenException(ErrorCode.INVALID_BODY, message);
     }

@@ -13,9 +13,11 @@ import java.util.Set;
  * the classpath or in the server's plugins directory), or registered in code when the server is embedded. Needs a
  * public no-argument constructor for the former.
  *
- * <p>{@link #handle} runs on a worker thread, never on an I/O thread, and may block (call the ERP, a database). It
- * must be thread-safe: calls arrive concurrently. When the deadline passes, the caller is answered
- * {@code handler-timeout} and the worker is interrupted.
+ * <p>By default {@link #handle} runs on a worker thread, never on an I/O thread, and may block (call the ERP, a
+ * database). It must be thread-safe: calls arrive concurrently. When the deadline passes, the caller is answered
+ * {@code handler-timeout} and the worker is interrupted. A handler that answers from the request or from memory
+ * declares {@link Execution#NON_BLOCKING} and runs on the I/O thread, without a thread hand-off; one that uses an
+ * asynchronous client implements {@link AsyncQimenHandler}.
  */
 public interface QimenHandler {
 
@@ -32,4 +34,9 @@ public interface QimenHandler {
      * @throws Exception      anything else answers {@code system-error} with an error id that the log also carries
      */
     QimenResponse handle(QimenRequest request) throws Exception;
+
+    /** How {@link #handle} runs: {@link Execution#BLOCKING} (on a worker) unless the handler says otherwise. */
+    default Execution execution() {
+        return Execution.BLOCKING;
+    }
 }

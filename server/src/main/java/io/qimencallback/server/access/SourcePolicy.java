@@ -38,7 +38,8 @@ public final class SourcePolicy {
         return allowed.isEmpty() || allowed.stream().anyMatch(c -> c.contains(client));
     }
 
-    private boolean trusted(String address) {
+    /** Whether the address is one of the configured reverse proxies. */
+    public boolean trusted(String address) {
         return trustedProxies.stream().anyMatch(c -> c.contains(address));
     }
 }

@@ -1,77 +1,164 @@
 package io.qimencallback.server.call;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qimencallback.protocol.ErrorCode;
-import io.qimencallback.protocol.MethodNames;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
-import io.qimencallback.protocol.QimenTime;
-import io.qimencallback.protocol.ResponseFormat;
-import io.qimencallback.protocol.SystemParams;
 import io.qimencallback.protocol.body.BodyParser;
-import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.protocol.handler.AsyncQimenHandler;
+import io.qimencallback.protocol.handler.Execution;
 import io.qimencallback.protocol.handler.QimenHandler;
-import io.qimencallback.protocol.http.ContentKind;
-import io.qimencallback.protocol.http.InboundCall;
-import io.qimencallback.protocol.sign.SignatureBase;
-import io.qimencallback.protocol.sign.SignatureVerifier;
-import io.qimencallback.server.access.SourcePolicy;
-import io.qimencallback.server.config.AppSecrets;
 import io.qimencallback.server.inbox.Inbox;
-import io.qimencallback.server.diagnostics.SignatureFailure;
-import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import io.qimencallback.server.route.Route;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checks of a call, in order — required parameters, signature, timestamp window, source allow-list, method,
- * body — and then its handler, or the inbox. Runs on a worker thread; never throws; every outcome is a {@link QimenResponse}.
+ * A call from verification to its answer: {@link CallVerifier}'s checks, the replay check, then the call's
+ * {@link Route} — a handler run as it declares ({@link Execution}), the inbox, or {@code invalid-method}. Runs where
+ * it is called (the event loop for small bodies, a worker for large ones) and never blocks there: blocking handlers
+ * go to the workers, the inbox commits on its writer thread. Never throws: every outcome is an answer.
  */
 public final class CallProcessor {
     private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
 
-    /** Read once per call: the secrets may be replaced at runtime (SIGHUP). */
-    private final Supplier<AppSecrets> apps;
-    private final Duration tolerance;
-    private final SourcePolicy sources;
-    private final HandlerRegistry handlers;
-    private final Clock clock;
-    private final CallListener listener;
+    private final CallVerifier verifier;
+    private final ReplayGuard replays;
     private final Supplier<Inbox> inbox;
+    private final Runnable replayed;
 
-    /** What the processor tells the outside about a call, for metrics and diagnostics. */
-    public interface CallListener {
-        /** Called on the worker before the failure is answered: keep it quick, never throw. */
-        void signatureFailed(CallContext call, SignatureFailure failure);
-    }
-
-    /** @param inbox where calls without a synchronous handler go; gives {@code null} when off: they answer invalid-method */
-    public CallProcessor(Supplier<AppSecrets> apps, Duration tolerance, SourcePolicy sources, HandlerRegistry handlers,
-                         Supplier<Inbox> inbox, Clock clock, CallListener listener) {
-        this.apps = Objects.requireNonNull(apps, "apps");
-        this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
-        this.sources = Objects.requireNonNull(sources, "sources");
-        this.handlers = Objects.requireNonNull(handlers, "handlers");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.listener = Objects.requireNonNull(listener, "listener");
+    /**
+     * @param inbox    the opened inbox; gives {@code null} when off (its routes then never exist)
+     * @param replayed told of each replay answered from the guard (a metric)
+     */
+    public CallProcessor(CallVerifier verifier, ReplayGuard replays, Supplier<Inbox> inbox, Runnable replayed) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.replays = Objects.requireNonNull(replays, "replays");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.replayed = Objects.requireNonNull(replayed, "replayed");
     }
 
-    public QimenResponse process(CallContext ctx) {
+    /**
+     * Verifies the call here and starts its answer. The stage is complete on return for every call answered at once
+     * (a failed check, a non-blocking handler); otherwise it completes on a worker, the inbox's writer or the
+     * handler's own client. The exchange is given the work to cancel past the deadline.
+     *
+     * @param workers  where blocking handlers run
+     * @param onWorker whether this already runs on a worker (a large body): a blocking handler then runs here
+     */
+    public CompletableFuture<QimenResponse> process(CallContext ctx, CallExchange exchange, ExecutorService workers,
+                                                    boolean onWorker) {
+        VerifiedCall call;
         try {
-            return check(ctx);
+            call = verifier.verify(ctx);
+        } catch (QimenException e) {
+            return CompletableFuture.completedFuture(e.toResponse());
+        } catch (Throwable t) {
+            return CompletableFuture.completedFuture(systemError(ctx, t));
+        }
+        CompletableFuture<QimenResponse> earlier = replays.earlier(call.appKey(), call.sign());
+        if (earlier != null) {
+            replayed.run();
+            return earlier.thenApply(r -> r); // a copy: cancelling this call's stage leaves the first one alone
+        }
+        CompletableFuture<QimenResponse> answer = new CompletableFuture<>();
+        CompletableFuture<QimenResponse> raced = replays.remember(call.appKey(), call.sign(), call.replayExpiry(), answer);
+        if (raced != null) {
+            replayed.run();
+            return raced.thenApply(r -> r);
+        }
+        route(ctx, call, exchange, workers, onWorker).whenComplete((r, e) -> {
+            if (e == null) {
+                answer.complete(r);
+            } else {
+                answer.complete(failureOf(ctx, e));
+            }
+        });
+        return answer;
+    }
+
+    private CompletionStage<QimenResponse> route(CallContext ctx, VerifiedCall call, CallExchange exchange,
+                                                 ExecutorService workers, boolean onWorker) {
+        Route route = call.route();
+        if (route instanceof Route.None none) {
+            return done(QimenResponse.failure(ErrorCode.INVALID_METHOD, none.message()));
+        }
+        if (route instanceof Route.Inbox) {
+            Inbox box = inbox.get();
+            if (box == null) {
+                return done(QimenResponse.failure(ErrorCode.INVALID_METHOD, "no handler for method " + call.method()));
+            }
+            JsonNode tree;
+            try {
+                tree = call.tree();
+            } catch (QimenException e) {
+                return done(e.toResponse());
+            }
+            return box.recordAsync(call.inbound(), call.method(), call.signedParams(), tree, call.client(), ctx.format());
+        }
+        Route.Handler h = (Route.Handler) route;
+        try {
+            BodyParser.check(call.inbound().contentType().kind(), call.inbound().raw().body(),
+                    call.inbound().contentType().charset());
+        } catch (QimenException e) {
+            return done(e.toResponse());
+        }
+        QimenRequest request = call.request();
+        return switch (h.execution()) {
+            case NON_BLOCKING -> done(invoke(ctx, h.handler(), request));
+            case ASYNC -> async(ctx, (AsyncQimenHandler) h.handler(), request, exchange);
+            case BLOCKING -> onWorker ? done(invoke(ctx, h.handler(), request))
+                    : onWorkers(ctx, h.handler(), request, exchange, workers);
+        };
+    }
+
+    private CompletionStage<QimenResponse> onWorkers(CallContext ctx, QimenHandler handler, QimenRequest request,
+                                                     CallExchange exchange, ExecutorService workers) {
+        CompletableFuture<QimenResponse> answer = new CompletableFuture<>();
+        try {
+            Future<?> work = workers.submit(() -> answer.complete(invoke(ctx, handler, request)));
+            exchange.work(work);
+        } catch (RejectedExecutionException e) {
+            return done(QimenResponse.failure(ErrorCode.OVERLOADED));
+        }
+        return answer;
+    }
+
+    private static CompletionStage<QimenResponse> async(CallContext ctx, AsyncQimenHandler handler,
+                                                        QimenRequest request, CallExchange exchange) {
+        CompletionStage<QimenResponse> stage;
+        try {
+            stage = handler.handleAsync(request);
+        } catch (Throwable t) {
+            return done(systemError(ctx, t));
+        }
+        if (stage == null) {
+            return done(systemError(ctx, new IllegalStateException(handler.getClass().getName() + " returned no stage")));
+        }
+        CompletableFuture<QimenResponse> future = stage.toCompletableFuture();
+        exchange.work(future);
+        return future.thenApply(r -> r != null ? r
+                : systemError(ctx, new IllegalStateException(handler.getClass().getName() + " answered null")));
+    }
+
+    /** Runs a handler here; every outcome is an answer. */
+    private static QimenResponse invoke(CallContext ctx, QimenHandler handler, QimenRequest request) {
+        try {
+            QimenResponse response = handler.handle(request);
+            if (response == null) {
+                throw new IllegalStateException(handler.getClass().getName() + " returned no response");
+            }
+            return response;
         } catch (QimenException e) {
             return e.toResponse();
         } catch (InterruptedException e) {
@@ -82,99 +169,23 @@ public final class CallProcessor {
         }
     }
 
-    private QimenResponse check(CallContext ctx) throws Exception {
-        InboundCall call = InboundCall.parse(ctx.raw());
-        String method = call.param(SystemParams.METHOD);
-        String appKey = call.param(SystemParams.APP_KEY);
-        ctx.learn(ResponseFormat.choose(call.param(SystemParams.FORMAT), call.contentType().kind()), method, appKey,
-                call.param(SystemParams.CUSTOMER_ID));
-
-        List<String> missing = new ArrayList<>();
-        for (String p : SystemParams.REQUIRED) {
-            String v = p.equals(SystemParams.SIGN) ? call.sign() : call.param(p);
-            if (v == null || v.isBlank()) {
-                missing.add(p);
-            }
+    private static QimenResponse failureOf(CallContext ctx, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof QimenException q) {
+            return q.toResponse();
         }
-        if (!missing.isEmpty()) {
-            throw new QimenException(ErrorCode.MISSING_PARAMETER, "missing required parameter: " + String.join(", ", missing));
+        if (cause instanceof CancellationException) {
+            return QimenResponse.failure(ErrorCode.HANDLER_TIMEOUT);
         }
-
-        List<String> secrets = apps.get().secretsFor(appKey);
-        SignatureVerifier.Verification verification = SignatureVerifier.check(call.signatureBase(), call.sign(),
-                call.param(SystemParams.SIGN_METHOD), secrets);
-        Optional<SignatureVerifier.Match> match = verification.match();
-        if (match.isEmpty()) {
-            listener.signatureFailed(ctx, new SignatureFailure(call, client(ctx), secrets, verification));
-            throw new QimenException(ErrorCode.SIGN_CHECK_FAILURE);
-        }
-        boolean blankPairsUnsigned = match.get().emptyValuesDropped();
-
-        checkTimestamp(call.param(SystemParams.TIMESTAMP));
-
-        String client = client(ctx);
-        if (!sources.allows(client)) {
-            throw new QimenException(ErrorCode.IP_NOT_ALLOWED, "source address " + client + " is not allowed");
-        }
-
-        String normalized = MethodNames.normalize(method);
-        Optional<QimenHandler> handler = handlers.find(normalized);
-        Inbox box = inbox.get();
-        boolean toInbox = handler.isEmpty() && box != null && box.accepts(normalized);
-        if (handler.isEmpty() && !toInbox) {
-            throw new QimenException(ErrorCode.INVALID_METHOD, "no handler for method " + normalized);
-        }
-        ctx.handled(normalized, client);
-
-        // handlers see only what the signature covered: form fields as verified, never re-read from the raw body
-        JsonNode tree = call.contentType().kind() == ContentKind.FORM
-                ? formTree(blankPairsUnsigned ? SignatureBase.withoutBlankPairs(call.formFields()) : call.formFields())
-                : BodyParser.parse(call.contentType().kind(), ctx.raw().body(), call.contentType().charset());
-        Map<String, String> signed = call.signedParams(blankPairsUnsigned);
-        if (toInbox) {
-            return box.record(call, normalized, signed, tree, client, ctx.format());
-        }
-        QimenRequest request = QimenRequest.of(call, signed, tree, client);
-        QimenResponse response = handler.get().handle(request);
-        if (response == null) {
-            throw new IllegalStateException(handler.get().getClass().getName() + " returned no response");
-        }
-        return response;
+        return systemError(ctx, cause);
     }
 
-    /** The caller: the TCP peer, or the right-most untrusted X-Forwarded-For address behind a trusted proxy. */
-    private String client(CallContext ctx) {
-        return sources.clientAddress(ctx.raw().peerAddress(),
-                String.join(",", ctx.raw().headers().getAll("X-Forwarded-For")));
-    }
-
-    private static ObjectNode formTree(Map<String, String> fields) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        fields.forEach(node::put);
-        return node;
-    }
-
-    private void checkTimestamp(String timestamp) throws QimenException {
-        if (tolerance.isZero()) {
-            return;
-        }
-        Instant sent;
-        try {
-            sent = QimenTime.parse(timestamp);
-        } catch (DateTimeException | NumberFormatException e) {
-            throw new QimenException(ErrorCode.INVALID_TIMESTAMP,
-                    "timestamp is not yyyy-MM-dd HH:mm:ss (GMT+8)");
-        }
-        Duration skew = Duration.between(sent, clock.instant());
-        if (skew.abs().compareTo(tolerance) > 0) {
-            throw new QimenException(ErrorCode.INVALID_TIMESTAMP, "timestamp is " + Math.abs(skew.toSeconds())
-                    + " s " + (skew.isNegative() ? "ahead of" : "behind") + " the server clock; accepted: "
-                    + tolerance.toMinutes() + " min either way");
-        }
+    private static CompletionStage<QimenResponse> done(QimenResponse r) {
+        return CompletableFuture.completedFuture(r);
     }
 
     /** The caller gets an id; the log gets the same id and the stack trace (without messages: see {@link Redacted}). */
-    private static QimenResponse systemError(CallContext ctx, Throwable t) {
+    static QimenResponse systemError(CallContext ctx, Throwable t) {
         String id = ErrorIds.next();
         log.error("system-error id={} method={}", id, LogSafe.value(ctx.method()), Redacted.of(t));
         return QimenResponse.failure(ErrorCode.SYSTEM_ERROR, "internal error, id " + id);

@@ -36,6 +36,9 @@ public final class ServerConfig {
     private final int maxHeaderBytes;
     private final int maxInflightBytes;
     private final int maxConnections;
+    private final int maxConnectionsPerSource;
+    private final int eventLoopBodyBytes;
+    private final int replayCacheEntries;
     private final Path pluginsDir;
     private final List<Cidr> allowedSources;
     private final List<Cidr> trustedProxies;
@@ -74,6 +77,14 @@ public final class ServerConfig {
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.maxInflightBytes = b.maxInflightBytes;
         this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerSource = b.maxConnectionsPerSource;
+        this.eventLoopBodyBytes = b.eventLoopBodyBytes;
+        this.replayCacheEntries = b.replayCacheEntries;
+        if (b.maxInflightBytes < b.maxBodyBytes) {
+            // the budget counts bodies from their first byte: one maximal body must always fit
+            throw new ConfigException(Setting.MAX_INFLIGHT_BYTES.env() + " (" + b.maxInflightBytes + ") must be at least "
+                    + Setting.MAX_BODY_BYTES.env() + " (" + b.maxBodyBytes + ")");
+        }
         this.pluginsDir = b.pluginsDir;
         this.allowedSources = cidrs(Setting.ALLOWED_SOURCES, b.allowedSources);
         this.trustedProxies = cidrs(Setting.TRUSTED_PROXIES, b.trustedProxies);
@@ -168,6 +179,9 @@ public final class ServerConfig {
     public int maxHeaderBytes() { return maxHeaderBytes; }
     public int maxInflightBytes() { return maxInflightBytes; }
     public int maxConnections() { return maxConnections; }
+    public int maxConnectionsPerSource() { return maxConnectionsPerSource; }
+    public int eventLoopBodyBytes() { return eventLoopBodyBytes; }
+    public int replayCacheEntries() { return replayCacheEntries; }
     /** May be {@code null}. */
     public Path pluginsDir() { return pluginsDir; }
     public List<Cidr> allowedSources() { return allowedSources; }
@@ -212,6 +226,9 @@ public final class ServerConfig {
         private int maxHeaderBytes;
         private int maxInflightBytes;
         private int maxConnections;
+        private int maxConnectionsPerSource;
+        private int eventLoopBodyBytes;
+        private int replayCacheEntries;
         private Path pluginsDir;
         private List<String> allowedSources;
         private List<String> trustedProxies;
@@ -257,6 +274,9 @@ public final class ServerConfig {
         public Builder maxHeaderBytes(int n) { this.maxHeaderBytes = n; return this; }
         public Builder maxInflightBytes(int n) { this.maxInflightBytes = n; return this; }
         public Builder maxConnections(int n) { this.maxConnections = n; return this; }
+        public Builder maxConnectionsPerSource(int n) { this.maxConnectionsPerSource = n; return this; }
+        public Builder eventLoopBodyBytes(int n) { this.eventLoopBodyBytes = n; return this; }
+        public Builder replayCacheEntries(int n) { this.replayCacheEntries = n; return this; }
         public Builder pluginsDir(Path dir) { this.pluginsDir = dir; return this; }
         public Builder allowedSources(List<String> cidrs) { this.allowedSources = List.copyOf(cidrs); return this; }
         public Builder trustedProxies(List<String> cidrs) { this.trustedProxies = List.copyOf(cidrs); return this; }

@@ -2,14 +2,11 @@ package io.qimencallback.server.http;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -20,8 +17,6 @@ import io.qimencallback.server.admin.AdminResponse;
 import io.qimencallback.server.admin.AdminRouter;
 import io.qimencallback.server.admin.AdminService;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,41 +30,27 @@ import org.slf4j.LoggerFactory;
 /**
  * One admin connection: guards ({@link AdminGuard}), routes ({@link AdminRouter}) and answers. Services that may
  * block run on the admin worker pool; a full pool answers 503 at once, and the event-loop routes ({@code /metrics},
- * {@code /health/*}) keep answering meanwhile. Answers leave in request order: while one request is being served,
- * reading pauses and requests already decoded (pipelining) wait.
+ * {@code /health/*}) keep answering meanwhile. Order, pipelining and backpressure as on the public port
+ * ({@link InOrderHttpHandler}): a client that never reads holds at most one answer.
  */
-public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+public final class AdminHttpHandler extends InOrderHttpHandler {
     private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
     private static final int MAX_PIPELINED = 16;
+    private static final long MAX_PIPELINED_BYTES = 256 * 1024;
 
     private final AdminRouter router;
     private final AdminGuard guard;
     private final Executor workers;
-    /** Touched on the event loop only. */
-    private final Deque<FullHttpRequest> waiting = new ArrayDeque<>();
-    private boolean busy;
 
     public AdminHttpHandler(AdminRouter router, AdminGuard guard, Executor workers) {
+        super(MAX_PIPELINED, MAX_PIPELINED_BYTES);
         this.router = Objects.requireNonNull(router, "router");
         this.guard = Objects.requireNonNull(guard, "guard");
         this.workers = Objects.requireNonNull(workers, "workers");
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (busy) {
-            if (waiting.size() >= MAX_PIPELINED) {
-                releaseWaiting();
-                ctx.close();
-                return;
-            }
-            waiting.add(req.retain());
-            return;
-        }
-        serve(ctx, req);
-    }
-
-    private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
+    protected void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
         HttpVersion version = req.protocolVersion();
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean head = req.method().name().equals("HEAD");
@@ -92,16 +73,11 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         } else if (found.onEventLoop()) {
             write(ctx, version, keepAlive, head, run(found.service(), found.request()));
         } else {
-            busy = true;
-            ctx.channel().config().setAutoRead(false);
             try {
                 workers.execute(() -> {
                     AdminResponse r = run(found.service(), found.request());
                     try {
-                        ctx.executor().execute(() -> {
-                            write(ctx, version, keepAlive, head, r);
-                            next(ctx);
-                        });
+                        ctx.executor().execute(() -> write(ctx, version, keepAlive, head, r));
                     } catch (RejectedExecutionException e) {
                         // the event loop is gone: the server is stopping, and the connection with it
                     }
@@ -109,28 +85,7 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
             } catch (RejectedExecutionException e) {
                 write(ctx, version, keepAlive, head, AdminResponse.error(503, "admin port busy, try again")
                         .withHeader("Retry-After", "1"));
-                next(ctx);
             }
-        }
-    }
-
-    /** After a worker's answer: the next waiting request, or back to reading. */
-    private void next(ChannelHandlerContext ctx) {
-        busy = false;
-        if (!ctx.channel().isActive()) {
-            releaseWaiting();
-            return;
-        }
-        FullHttpRequest req;
-        while (!busy && (req = waiting.poll()) != null) {
-            try {
-                serve(ctx, req);
-            } finally {
-                req.release();
-            }
-        }
-        if (!busy) {
-            ctx.channel().config().setAutoRead(true);
         }
     }
 
@@ -166,31 +121,11 @@ public final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttp
         HttpUtil.setContentLength(r, body.length);
         AdminGuard.headers(answer.contentType()).forEach(r.headers()::set);
         answer.headers().forEach(r.headers()::set);
-        if (!keepAlive) {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        HttpUtil.setKeepAlive(r, keepAlive);
-        var f = ctx.writeAndFlush(r);
-        if (!keepAlive) {
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    private void releaseWaiting() {
-        FullHttpRequest req;
-        while ((req = waiting.poll()) != null) {
-            req.release();
-        }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        releaseWaiting();
-        super.channelInactive(ctx);
+        respond(ctx, r, keepAlive);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
+        ConnectionErrors.close(ctx, cause, null);
     }
 }

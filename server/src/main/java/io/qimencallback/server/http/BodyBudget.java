@@ -3,9 +3,9 @@ package io.qimencallback.server.http;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Bounds the body bytes held by calls that are received and not yet answered, so that a full worker queue of large
- * bodies cannot exhaust the heap. A call that does not fit is answered {@code overloaded}; one call is always let in
- * when nothing else is held, whatever its size (the body limit bounds that).
+ * Bounds the body bytes the public port holds across all connections: counted from the first body byte received
+ * (a body still trickling in counts), until the call that carries it is answered or its connection closes. The
+ * configuration keeps the limit at least one maximal body, so one call always fits when nothing else is held.
  */
 final class BodyBudget {
     private final long limit;
@@ -15,10 +15,10 @@ final class BodyBudget {
         this.limit = limit;
     }
 
-    boolean tryAcquire(int bytes) {
+    boolean tryAcquire(long bytes) {
         while (true) {
             long current = held.get();
-            if (current > 0 && current + bytes > limit) {
+            if (current + bytes > limit) {
                 return false;
             }
             if (held.compareAndSet(current, current + bytes)) {
@@ -27,11 +27,22 @@ final class BodyBudget {
         }
     }
 
-    void release(int bytes) {
-        held.addAndGet(-bytes);
+    /** Whether {@code bytes} more would fit now (an announced Content-Length, before any of it is read). */
+    boolean fits(long bytes) {
+        return held.get() + bytes <= limit;
+    }
+
+    void release(long bytes) {
+        if (bytes > 0) {
+            held.addAndGet(-bytes);
+        }
     }
 
     long held() {
         return held.get();
+    }
+
+    long limit() {
+        return limit;
     }
 }

@@ -11,11 +11,12 @@ import java.util.Objects;
  * @param maxBodyBytes     request body, else 413
  * @param maxInflightBytes body bytes of all calls received and not yet answered, else {@code overloaded}
  * @param maxConnections   open connections; further ones are closed at once
+ * @param maxConnectionsPerSource open connections from one address (trusted proxies: only the global cap)
  * @param readTimeout      a request must arrive whole within this time of its first byte, else 408
  * @param idleTimeout      idle keep-alive connections are closed after this
  */
 public record ConnectionLimits(int maxHeaderBytes, int maxBodyBytes, long maxInflightBytes, int maxConnections,
-                               Duration readTimeout, Duration idleTimeout) {
+                               int maxConnectionsPerSource, Duration readTimeout, Duration idleTimeout) {
     public ConnectionLimits {
         Objects.requireNonNull(readTimeout, "readTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -23,6 +24,6 @@ public record ConnectionLimits(int maxHeaderBytes, int maxBodyBytes, long maxInf
 
     public static ConnectionLimits of(ServerConfig c) {
         return new ConnectionLimits(c.maxHeaderBytes(), c.maxBodyBytes(), c.maxInflightBytes(), c.maxConnections(),
-                c.readTimeout(), c.idleTimeout());
+                c.maxConnectionsPerSource(), c.readTimeout(), c.idleTimeout());
     }
 }

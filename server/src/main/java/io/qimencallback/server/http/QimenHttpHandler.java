@@ -1,10 +1,7 @@
 package io.qimencallback.server.http;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -18,7 +15,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AttributeKey;
 import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.ResponseFormat;
@@ -27,30 +23,29 @@ import io.qimencallback.protocol.http.HeaderLookup;
 import io.qimencallback.protocol.http.RawRequest;
 import io.qimencallback.server.call.AccessLog;
 import io.qimencallback.server.call.CallContext;
+import io.qimencallback.server.call.CallExchange;
 import io.qimencallback.server.recent.RecentCalls;
 import java.net.InetSocketAddress;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service path. The event loop only routes, copies the body once out of Netty's buffers and hands the call to a
- * worker; checks and handlers run there. One call per connection at a time: reading pauses until the answer is
- * written, and requests already decoded from the same read (HTTP pipelining) wait in order, so answers leave in the
- * order the requests came.
+ * The service path. A call whose body is at most {@code event_loop_body_limit} is verified on the event loop that read
+ * it; a non-blocking handler answers it there too, with no thread hand-off and no timer. A blocking handler runs on a
+ * worker, an asynchronous one on its own client, the inbox commits on its writer: those calls get a deadline timer and
+ * are answered on the event loop when their stage completes. Larger bodies are verified on a worker, so that hashing
+ * megabytes never stalls I/O. Pipelining, order and backpressure: {@link InOrderHttpHandler}.
  */
-final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class QimenHttpHandler extends InOrderHttpHandler {
     private static final Logger log = LoggerFactory.getLogger(QimenHttpHandler.class);
-    private static final AttributeKey<Boolean> BUSY = PublicChannelInitializer.BUSY;
 
-    /** Pipelined requests a connection may have waiting behind the one being processed. */
+    /** Pipelined requests a connection may have waiting behind the one being served. */
     static final int MAX_PIPELINED = 16;
     private static final byte[] SYSTEM_ERROR_XML = ResponseWriter.render(QimenResponse.failure(ErrorCode.SYSTEM_ERROR),
             ResponseFormat.XML);
@@ -59,54 +54,44 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private final ServiceEndpoint endpoint;
     private final BodyBudget budget;
-    private final long maxPipelinedBytes;
-    /** Requests decoded while a call was in progress; touched on the event loop only. */
-    private final Deque<FullHttpRequest> pipelined = new ArrayDeque<>();
-    private long pipelinedBytes;
-    private boolean busy;
-    /** A close is pending (an answer without keep-alive, a rejected request): serve nothing more. */
-    private boolean closing;
-    /** The call being processed, if any. */
-    private CallContext current;
+    /** The call being served, if any (event loop only). */
+    private CallExchange current;
 
     QimenHttpHandler(ServiceEndpoint endpoint, BodyBudget budget, long maxPipelinedBytes) {
+        super(MAX_PIPELINED, maxPipelinedBytes);
         this.endpoint = endpoint;
         this.budget = budget;
-        this.maxPipelinedBytes = maxPipelinedBytes;
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (busy) {
-            // reading is paused, but requests already decoded from the last read still arrive: hold a few, in order;
-            // a client that pipelines more than that (or more bytes than one body may have) is cut off
-            if (pipelined.size() >= MAX_PIPELINED || pipelinedBytes + req.content().readableBytes() > maxPipelinedBytes) {
-                log.debug("closing connection from {}: too many pipelined requests", peer(ctx));
-                releasePipelined();
-                ctx.close();
-                return;
-            }
-            pipelinedBytes += req.content().readableBytes();
-            pipelined.add(req.retain());
-            return;
-        }
-        serve(ctx, req);
+    protected boolean draining() {
+        return endpoint.draining().getAsBoolean();
     }
 
-    private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
+    @Override
+    protected void dropped(FullHttpRequest req) {
+        budget.release(req.content().readableBytes());
+    }
+
+    @Override
+    protected void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
+        int size = req.content().readableBytes();
         DecoderResult decoded = req.decoderResult();
         if (decoded.isFailure()) {
+            budget.release(size);
             reject(ctx, req, badRequestStatus(decoded.cause()));
             return;
         }
-        String uri = req.uri();
+        String uri = originForm(req.uri());
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         if (!path.equals(endpoint.path()) && !path.equals(endpoint.path() + "/")) {
+            budget.release(size);
             answerHttp(ctx, req, HttpResponses.text(req.protocolVersion(), HttpResponseStatus.NOT_FOUND, "Not Found"));
             return;
         }
         if (!req.method().equals(HttpMethod.POST) && !req.method().equals(HttpMethod.GET)) {
+            budget.release(size);
             FullHttpResponse r = HttpResponses.text(req.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "use POST (or GET)");
             r.headers().set(HttpHeaderNames.ALLOW, "POST, GET");
@@ -116,60 +101,72 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         String rawQuery = q < 0 ? "" : stripFragment(uri.substring(q + 1));
         RawRequest raw = new RawRequest(req.method().name(), rawQuery, headers(req.headers()),
                 ByteBufUtil.getBytes(req.content()), peer(ctx), Instant.now());
-        dispatch(ctx, new CallContext(raw, System.nanoTime()), req.protocolVersion(), HttpUtil.isKeepAlive(req));
+        call(ctx, new CallContext(raw, System.nanoTime()), size, req.protocolVersion(), HttpUtil.isKeepAlive(req));
     }
 
-    private void dispatch(ChannelHandlerContext ctx, CallContext call, HttpVersion version, boolean keepAlive) {
-        int size = call.raw().body().length;
-        busy = true;
-        ctx.channel().attr(BUSY).set(Boolean.TRUE);
-        ctx.channel().config().setAutoRead(false);
-        current = call;
+    private void call(ChannelHandlerContext ctx, CallContext call, int size, HttpVersion version, boolean keepAlive) {
+        CallExchange exchange = new CallExchange();
+        current = exchange;
         endpoint.metrics().callStarted();
-        if (!budget.tryAcquire(size)) {
-            call.onEnd(endpoint.metrics()::callEnded);
-            answer(ctx, call, QimenResponse.failure(ErrorCode.OVERLOADED), version, keepAlive);
-            return;
-        }
-        call.onEnd(() -> {
+        exchange.onEnd(() -> {
             budget.release(size);
             endpoint.metrics().callEnded();
         });
-        try {
-            call.work(endpoint.workers().submit(() -> answer(ctx, call, endpoint.processor().process(call), version,
-                    keepAlive)));
-        } catch (RejectedExecutionException e) {
-            answer(ctx, call, QimenResponse.failure(ErrorCode.OVERLOADED), version, keepAlive);
+        CompletableFuture<QimenResponse> answer;
+        if (size <= endpoint.eventLoopBodyLimit()) {
+            answer = endpoint.processor().process(call, exchange, endpoint.workers(), false);
+        } else {
+            answer = new CompletableFuture<>();
+            try {
+                CompletableFuture<QimenResponse> result = answer;
+                exchange.work(endpoint.workers().submit(() -> endpoint.processor()
+                        .process(call, exchange, endpoint.workers(), true)
+                        .whenComplete((r, e) -> result.complete(r != null ? r : QimenResponse.failure(ErrorCode.SYSTEM_ERROR)))));
+            } catch (RejectedExecutionException e) {
+                answer.complete(QimenResponse.failure(ErrorCode.OVERLOADED));
+            }
+        }
+        if (answer.isDone()) {
+            // answered where it was read: no timer, no hand-off
+            finish(ctx, call, exchange, answer.getNow(null), version, keepAlive);
             return;
         }
         long remaining = endpoint.deadline().toNanos() - (System.nanoTime() - call.startNanos());
-        ScheduledFuture<?> timer = ctx.executor().schedule(() -> {
-            if (call.claimAnswer()) {
-                call.cancelWork(); // claimed first, so a worker that has just answered is never interrupted
-                deliver(ctx, call, QimenResponse.failure(ErrorCode.HANDLER_TIMEOUT), version, keepAlive);
+        exchange.timer(ctx.executor().schedule(() -> {
+            if (exchange.claimAnswer()) {
+                exchange.cancelWork(); // claimed first, so work that has just answered is never interrupted
+                deliver(ctx, call, exchange, QimenResponse.failure(ErrorCode.HANDLER_TIMEOUT), version, keepAlive);
             }
-        }, Math.max(0, remaining), TimeUnit.NANOSECONDS);
-        call.timer(timer);
-        if (call.isAnswered()) {
-            timer.cancel(false); // the worker answered before the timer was known to it
-        }
+        }, Math.max(0, remaining), TimeUnit.NANOSECONDS));
+        answer.whenComplete((r, e) -> {
+            QimenResponse response = r != null ? r : QimenResponse.failure(ErrorCode.SYSTEM_ERROR);
+            if (ctx.executor().inEventLoop()) {
+                finish(ctx, call, exchange, response, version, keepAlive);
+            } else {
+                try {
+                    ctx.executor().execute(() -> finish(ctx, call, exchange, response, version, keepAlive));
+                } catch (RejectedExecutionException stopped) {
+                    exchange.end(); // the event loop is gone: the server is stopping and the connection with it
+                }
+            }
+        });
     }
 
-    /** Called from a worker or the event loop; only the first caller (of this and the timer) answers. */
-    private void answer(ChannelHandlerContext ctx, CallContext call, QimenResponse response, HttpVersion version,
-                        boolean keepAlive) {
-        if (call.claimAnswer()) {
-            deliver(ctx, call, response, version, keepAlive);
+    /** On the event loop: the work's answer, unless the deadline answered first. */
+    private void finish(ChannelHandlerContext ctx, CallContext call, CallExchange exchange, QimenResponse response,
+                        HttpVersion version, boolean keepAlive) {
+        if (exchange.claimAnswer()) {
+            exchange.cancelTimer();
+            deliver(ctx, call, exchange, response, version, keepAlive);
         }
     }
 
     /**
-     * Renders, times and logs the claimed answer where it was computed; one task then hands it to the event loop,
-     * which cancels the timer (no cross-thread cancellation) and writes. Whatever fails here, an answer is still sent:
-     * a claimed call that sent nothing would hold its connection for ever.
+     * Renders, times, logs and writes the claimed answer (on the event loop). Whatever fails here, an answer is still
+     * sent: a claimed call that sent nothing would hold its connection for ever.
      */
-    private void deliver(ChannelHandlerContext ctx, CallContext call, QimenResponse response, HttpVersion version,
-                         boolean keepAlive) {
+    private void deliver(ChannelHandlerContext ctx, CallContext call, CallExchange exchange, QimenResponse response,
+                         HttpVersion version, boolean keepAlive) {
         byte[] body;
         try {
             body = ResponseWriter.render(response, call.format());
@@ -187,95 +184,28 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
                     response.message(), call.clientAddress(), call.format().name().toLowerCase(Locale.ROOT)),
                     System.nanoTime() - call.startNanos());
         }
-        byte[] rendered = body;
-        if (ctx.executor().inEventLoop()) {
-            send(ctx, call, rendered, version, keepAlive);
-        } else {
-            try {
-                ctx.executor().execute(() -> send(ctx, call, rendered, version, keepAlive));
-            } catch (RejectedExecutionException e) {
-                call.end(); // the event loop is gone: the server is stopping and the connection with it
-            }
-        }
-    }
-
-    private void send(ChannelHandlerContext ctx, CallContext call, byte[] body, HttpVersion version, boolean keepAlive) {
         try {
-            call.cancelTimer();
             FullHttpResponse r = HttpResponses.of(version, HttpResponseStatus.OK, call.format().contentType(), body);
-            write(ctx, r, keepAlive).addListener(f -> {  // listeners run on the event loop
-                call.end();
-                next(ctx);
-            });
+            current = null;
+            respond(ctx, r, keepAlive, exchange::end); // in flight until written: a drain waits for it
         } catch (RuntimeException e) {
             // nothing can be sent on this connection any more: give back what the call holds and drop it
             log.error("cannot write an answer; closing the connection", e);
-            call.end();
+            exchange.end();
             ctx.close();
         }
-    }
-
-    /** After an answer is written: the next pipelined request, or back to reading the socket. */
-    private void next(ChannelHandlerContext ctx) {
-        busy = false;
-        ctx.channel().attr(BUSY).set(Boolean.FALSE);
-        if (!ctx.channel().isActive()) {
-            releasePipelined();
-            return;
-        }
-        FullHttpRequest req;
-        while (!busy && !closing && (req = pipelined.poll()) != null) {
-            pipelinedBytes -= req.content().readableBytes();
-            try {
-                serve(ctx, req);
-            } finally {
-                req.release();
-            }
-        }
-        if (closing) {
-            releasePipelined();
-        } else if (!busy) {
-            ctx.channel().config().setAutoRead(true);
-        }
-    }
-
-    private void releasePipelined() {
-        FullHttpRequest req;
-        while ((req = pipelined.poll()) != null) {
-            req.release();
-        }
-        pipelinedBytes = 0;
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        releasePipelined();
-        super.channelInactive(ctx);
-    }
-
-    private ChannelFuture write(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
-        boolean keep = keepAlive && !endpoint.draining().getAsBoolean();
-        HttpUtil.setKeepAlive(r, keep);
-        ChannelFuture f = ctx.writeAndFlush(r);
-        if (!keep) {
-            closing = true;
-            f.addListener(ChannelFutureListener.CLOSE);
-        }
-        return f;
     }
 
     private void answerHttp(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
         endpoint.metrics().httpRejected(r.status().code());
         RecentRejections.record(endpoint.recentCalls(), ctx, req, r.status().code());
-        write(ctx, r, HttpUtil.isKeepAlive(req));
+        respond(ctx, r, HttpUtil.isKeepAlive(req));
     }
 
-
     private void reject(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status) {
-        closing = true;
         endpoint.metrics().httpRejected(status.code());
         RecentRejections.record(endpoint.recentCalls(), ctx, req, status.code());
-        HttpResponses.sendAndClose(ctx, status);
+        respond(ctx, HttpResponses.text(HttpVersion.HTTP_1_1, status, status.reasonPhrase()), false);
     }
 
     private static HttpResponseStatus badRequestStatus(Throwable cause) {
@@ -289,6 +219,23 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
         }
         return HttpResponseStatus.BAD_REQUEST;
+    }
+
+    /**
+     * The origin form ({@code /qimen?...}) of a request target; an absolute form ({@code http://host/qimen?...}),
+     * which RFC 9112 §3.2.2 requires servers to accept, is reduced to it.
+     */
+    static String originForm(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme <= 0 || target.startsWith("/")) {
+            return target;
+        }
+        int path = target.indexOf('/', scheme + 3);
+        int query = target.indexOf('?', scheme + 3);
+        if (path < 0 || query >= 0 && query < path) {
+            return query < 0 ? "/" : "/" + target.substring(query);
+        }
+        return target.substring(path);
     }
 
     static HeaderLookup headers(HttpHeaders h) {
@@ -319,7 +266,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         // idle and not busy; or busy with an answer the client has not taken in a whole idle period (its receive
         // window stays shut): either way the connection only holds resources
-        if (evt instanceof IdleStateEvent && (!busy || current != null && current.isAnswered())) {
+        if (evt instanceof IdleStateEvent && (!busy() || current == null || current.isAnswered())) {
             ctx.close();
             return;
         }
@@ -328,8 +275,6 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // resets, half-sent requests and the like are the client's business; at debug so a hostile client cannot flood the log
-        log.debug("closing connection from {} after {}", peer(ctx), cause.toString());
-        ctx.close();
+        ConnectionErrors.close(ctx, cause, endpoint.metrics());
     }
 }

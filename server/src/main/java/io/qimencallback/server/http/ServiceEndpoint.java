@@ -18,14 +18,11 @@ import java.util.function.BooleanSupplier;
  * @param metrics   meters
  * @param draining  true once shutdown has begun: answers then close their connection
  * @param recentCalls where finished calls are kept for the debug console
+ * @param eventLoopBodyLimit calls with a body up to this size are verified on the event loop; larger ones on a worker
  */
 public record ServiceEndpoint(String path, CallProcessor processor, ExecutorService workers, Duration deadline,
-                              ServerMetrics metrics, BooleanSupplier draining, RecentCalls recentCalls) {
-    /** Without a debug console record of calls. */
-    public ServiceEndpoint(String path, CallProcessor processor, ExecutorService workers, Duration deadline,
-                           ServerMetrics metrics, BooleanSupplier draining) {
-        this(path, processor, workers, deadline, metrics, draining, RecentCalls.off());
-    }
+                              ServerMetrics metrics, BooleanSupplier draining, RecentCalls recentCalls,
+                              int eventLoopBodyLimit) {
 
     public ServiceEndpoint {
         Objects.requireNonNull(path, "path");
@@ -35,5 +32,8 @@ public record ServiceEndpoint(String path, CallProcessor processor, ExecutorServ
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(draining, "draining");
         Objects.requireNonNull(recentCalls, "recentCalls");
+        if (eventLoopBodyLimit < 0) {
+            throw new IllegalArgumentException("eventLoopBodyLimit must not be negative");
+        }
     }
 }

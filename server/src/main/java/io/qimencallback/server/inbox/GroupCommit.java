@@ -63,6 +63,21 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues an append and returns at once; the future completes when its batch is committed (or fails). A full queue
+     * or a closed inbox fails it at once.
+     */
+    CompletableFuture<Appended> appendAsync(NewEntry entry) {
+        Pending p = new Pending(entry, new CompletableFuture<>());
+        if (!queue.offer(p)) {
+            p.result.completeExceptionally(new SQLException("the inbox is not keeping up: " + MAX_WAITING
+                    + " appends are waiting for a commit"));
+        } else if (!open) {
+            p.result.completeExceptionally(new SQLException("the inbox is closed"));
+        }
+        return p.result;
+    }
+
     private void run() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
         while (open) {

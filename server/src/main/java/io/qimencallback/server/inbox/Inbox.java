@@ -83,6 +83,23 @@ public final class Inbox implements AutoCloseable {
      */
     public QimenResponse record(InboundCall call, String method, Map<String, String> signedParams, JsonNode tree,
                                 String client, ResponseFormat format) throws SQLException {
+        try {
+            return recordAsync(call, method, signedParams, tree, client, format).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the inbox commit", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof SQLException s ? s : new SQLException("inbox append failed", e.getCause());
+        }
+    }
+
+    /**
+     * As {@link #record}, without waiting: the future completes on the inbox's writer thread once the call is
+     * committed (with the answer naming its entry), or exceptionally (an {@link SQLException}) when it is not — the
+     * caller must then not be told success.
+     */
+    public java.util.concurrent.CompletableFuture<QimenResponse> recordAsync(InboundCall call, String method,
+            Map<String, String> signedParams, JsonNode tree, String client, ResponseFormat format) {
         Map<String, String> params = new LinkedHashMap<>(signedParams);
         params.remove(SystemParams.SIGN);
         byte[] body = call.raw().body();
@@ -94,14 +111,18 @@ public final class Inbox implements AutoCloseable {
                 call.param(SystemParams.APP_KEY), call.param(SystemParams.CUSTOMER_ID), format.name().toLowerCase(Locale.ROOT),
                 params, call.contentType().header(), body, client, key, BusinessKeys.contentHash(params, content));
         long start = System.nanoTime();
-        Appended appended;
-        try {
-            appended = store.append(entry);
-        } catch (SQLException | RuntimeException e) {
-            metrics.appendFailed();
-            throw e;
-        }
-        metrics.appended(System.nanoTime() - start, appended.duplicate());
+        return store.appendAsync(entry).handle((appended, failure) -> {
+            if (failure != null) {
+                metrics.appendFailed();
+                throw failure instanceof java.util.concurrent.CompletionException c ? c
+                        : new java.util.concurrent.CompletionException(failure);
+            }
+            return answer(method, appended, System.nanoTime() - start);
+        });
+    }
+
+    private QimenResponse answer(String method, Appended appended, long nanos) {
+        metrics.appended(nanos, appended.duplicate());
         if (!appended.sameContent()) {
             metrics.keyConflict();
             log.warn("inbox: a {} call with the business key of entry {} has different content; the entry keeps the"

@@ -172,6 +172,15 @@ public final class InboxStore implements AutoCloseable {
     }
 
     /**
+     * As {@link #append}, without waiting: the future completes (on the writer thread) once the entry is committed,
+     * or exceptionally with an {@link SQLException} when it is not. No thread waits for the group commit.
+     */
+    public java.util.concurrent.CompletableFuture<Appended> appendAsync(NewEntry e) {
+        Objects.requireNonNull(e, "e");
+        return groupCommit.appendAsync(e);
+    }
+
+    /**
      * Appends several calls in one transaction: one commit, one fsync. A redelivery inside the batch finds the entry
      * its original made a moment earlier in the same transaction.
      */

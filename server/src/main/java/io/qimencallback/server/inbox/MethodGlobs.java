@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** Glob patterns ({@code *} = any run of characters) over normalized method names. */
-final class MethodGlobs {
+public final class MethodGlobs {
     private final List<Pattern> patterns;
 
-    MethodGlobs(List<String> globs) {
+    public MethodGlobs(List<String> globs) {
         this.patterns = globs.stream().map(MethodGlobs::compile).toList();
     }
 
@@ -25,7 +25,7 @@ final class MethodGlobs {
         return Pattern.compile(g.equals("*") ? ".*" : re.toString());
     }
 
-    boolean matches(String normalizedMethod) {
+    public boolean matches(String normalizedMethod) {
         for (Pattern p : patterns) {
             if (p.matcher(normalizedMethod).matches()) {
                 return true;

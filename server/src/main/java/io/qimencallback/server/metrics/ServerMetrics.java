@@ -50,6 +50,10 @@ public final class ServerMetrics implements AutoCloseable {
     private final ConcurrentMap<Integer, Counter> rejections = new ConcurrentHashMap<>();
     private final Counter signatureFailures;
     private final Counter connectionsRefused;
+    private final Counter connectionsRefusedPerSource;
+    private final Counter bodyBudgetExhausted;
+    private final Counter outOfMemory;
+    private final Counter replays;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final long startNanos = System.nanoTime();
@@ -61,6 +65,18 @@ public final class ServerMetrics implements AutoCloseable {
                 .register(registry);
         this.connectionsRefused = Counter.builder("qimen.connections.refused")
                 .description("Connections closed at once because max_connections were open")
+                .register(registry);
+        this.connectionsRefusedPerSource = Counter.builder("qimen.connections.refused.per.source")
+                .description("Connections closed at once because their source had max_connections_per_source open")
+                .register(registry);
+        this.bodyBudgetExhausted = Counter.builder("qimen.body.budget.exhausted")
+                .description("Requests refused (503) because max_inflight_bytes of bodies were being received or held")
+                .register(registry);
+        this.outOfMemory = Counter.builder("qimen.out.of.memory")
+                .description("Connections closed because an allocation for them failed (heap or direct memory)")
+                .register(registry);
+        this.replays = Counter.builder("qimen.replays")
+                .description("Calls whose signature was seen before within the timestamp window: answered again, not run")
                 .register(registry);
         Gauge.builder("qimen.requests.inflight", inFlight, AtomicInteger::get)
                 .description("Calls received and whose answer is not yet written")
@@ -106,6 +122,26 @@ public final class ServerMetrics implements AutoCloseable {
 
     public void connectionRefused() {
         connectionsRefused.increment();
+    }
+
+    public void connectionRefusedPerSource() {
+        connectionsRefusedPerSource.increment();
+    }
+
+    public void bodyBudgetExhausted() {
+        bodyBudgetExhausted.increment();
+    }
+
+    public void outOfMemory() {
+        outOfMemory.increment();
+    }
+
+    public long outOfMemoryCount() {
+        return (long) outOfMemory.count();
+    }
+
+    public void replayed() {
+        replays.increment();
     }
 
     public void callStarted() {

@@ -15,6 +15,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.call.CallProcessor;
+import io.qimencallback.server.call.CallVerifier;
+import io.qimencallback.server.call.ReplayGuard;
+import io.qimencallback.server.recent.RecentCalls;
+import io.qimencallback.server.route.Routes;
 import io.qimencallback.server.config.AppSecrets;
 import io.qimencallback.server.metrics.ServerMetrics;
 import java.time.Clock;
@@ -37,12 +41,15 @@ class QimenHttpHandlerTest {
     }
 
     private EmbeddedChannel channel(int maxBody) {
-        CallProcessor processor = new CallProcessor(() -> AppSecrets.parse("k:s"), Duration.ofMinutes(10),
-                new SourcePolicy(List.of(), List.of()), HandlerRegistry.empty(), () -> null, Clock.systemUTC(), (c, f) -> { });
-        ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, workers, Duration.ofSeconds(5), metrics, () -> false);
+        CallVerifier verifier = new CallVerifier(() -> AppSecrets.parse("k:s"), Duration.ofMinutes(10),
+                new SourcePolicy(List.of(), List.of()), Routes.of(HandlerRegistry.empty(), false, List.of()),
+                Clock.systemUTC(), (c, f) -> { });
+        CallProcessor processor = new CallProcessor(verifier, new ReplayGuard(100, Clock.systemUTC()), () -> null, () -> { });
+        ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, workers, Duration.ofSeconds(5), metrics,
+                () -> false, RecentCalls.off(), 65536);
         EmbeddedChannel server = new EmbeddedChannel(new PublicChannelInitializer(endpoint,
                 new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), new ConnectionLimits(8192, maxBody, 1 << 26, 100,
-                Duration.ofSeconds(30), Duration.ofSeconds(60)), null));
+                100, Duration.ofSeconds(30), Duration.ofSeconds(60)), null, a -> false));
         return server;
     }
 

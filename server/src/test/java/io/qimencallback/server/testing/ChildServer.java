@@ -35,13 +35,22 @@ public final class ChildServer implements AutoCloseable {
      * inbox in {@code dir}); waits until ready.
      */
     public static ChildServer start(Path dir, Map<String, String> env) throws Exception {
+        return start(dir, env, java.util.List.of());
+    }
+
+    /** As {@link #start(Path, Map)}, with options for the child JVM (a small heap, say). */
+    public static ChildServer start(Path dir, Map<String, String> env, java.util.List<String> jvmOptions)
+            throws Exception {
         int port = freePort();
         int admin = freePort();
         Path log = dir.resolve("server.log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // no -D: the child logs with the production configuration (the test JVM's quiet levels are
-                // system properties of its own), and its log is part of what is tested
-                "-cp", System.getProperty("java.class.path"), Main.class.getName())
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        // no -D: the child logs with the production configuration (the test JVM's quiet levels are
+        // system properties of its own), and its log is part of what is tested
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("QIMEN_PORT", Integer.toString(port));
@@ -65,6 +74,10 @@ public final class ChildServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    public int adminPort() {
+        return adminPort;
     }
 
     public URI serviceUrl() {
