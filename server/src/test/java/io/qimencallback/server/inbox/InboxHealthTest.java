@@ -3,6 +3,7 @@ package io.qimencallback.server.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qimencallback.server.client.GatewayResponse;
+import io.qimencallback.server.testing.Postgres;
 import io.qimencallback.server.testing.TestServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,7 +15,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
@@ -32,7 +42,9 @@ class InboxHealthTest {
     Path dir;
     private TestServer server;
     private Path mounted;
-    private int code;
+    private final AtomicInteger code = new AtomicInteger();
+    /** Business key → the answer its only call got. */
+    private final Map<String, GatewayResponse> answers = new ConcurrentHashMap<>();
 
     @AfterEach
     void stop() throws Exception {
@@ -60,10 +72,58 @@ class InboxHealthTest {
 
     /** A push with a new business key and a body of {@code padding} bytes more. */
     private GatewayResponse push(int padding) {
-        String code = "DO-" + (++this.code);
-        return server.send(server.call("taobao.qimen.deliveryorder.create").customerId("C1")
-                .xmlBody("<request><deliveryOrder><deliveryOrderCode>" + code + "</deliveryOrderCode><remark>"
+        return push("C1", padding);
+    }
+
+    private GatewayResponse push(String customerId, int padding) {
+        String key = "DO-" + code.incrementAndGet();
+        GatewayResponse r = server.send(server.call("taobao.qimen.deliveryorder.create").customerId(customerId)
+                .xmlBody("<request><deliveryOrder><deliveryOrderCode>" + key + "</deliveryOrderCode><remark>"
                         + "x".repeat(padding) + "</remark></deliveryOrder></request>"));
+        answers.put(key, r);
+        return r;
+    }
+
+    /** Pushes at once, so that the writer commits them in batches (and retries a failed batch one at a time). */
+    private List<GatewayResponse> burst(int calls, int padding) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(calls);
+        try {
+            List<Future<GatewayResponse>> sent = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                sent.add(pool.submit(() -> push(padding)));
+            }
+            List<GatewayResponse> out = new ArrayList<>();
+            for (Future<GatewayResponse> f : sent) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** {@code success} exactly for the calls stored in the file at the path, with the id the answer names. */
+    private void assertAnswersTellTheTruth(Path db) throws Exception {
+        assertAnswersTellTheTruth("jdbc:sqlite:" + db);
+    }
+
+    private void assertAnswersTellTheTruth(String jdbcUrl) throws Exception {
+        Map<String, Long> stored = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbcUrl);
+             PreparedStatement ps = c.prepareStatement("SELECT business_key, id FROM qimen_inbox");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                stored.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        answers.forEach((key, r) -> {
+            if (r.isSuccess()) {
+                assertThat(stored.get(key)).as("%s answered success", key).isEqualTo(idOf(r));
+            } else {
+                assertThat(r.code()).as(r.text()).isEqualTo("system-error");
+                assertThat(stored).as("%s answered system-error", key).doesNotContainKey(key);
+            }
+        });
     }
 
     private int ready() {
@@ -88,7 +148,7 @@ class InboxHealthTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
              PreparedStatement ps = c.prepareStatement("SELECT id FROM qimen_inbox ORDER BY id");
              ResultSet rs = ps.executeQuery()) {
-            List<Long> ids = new java.util.ArrayList<>();
+            List<Long> ids = new ArrayList<>();
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }
@@ -140,6 +200,8 @@ class InboxHealthTest {
         assertThat(failed.code()).isEqualTo("system-error");
         assertThat(ready()).as("not ready while appends fail").isEqualTo(503);
         assertThat(healthyGauge()).isEqualTo("qimen_inbox_healthy 0.0");
+        assertThat(burst(8, 64 * 1024)).as("a batch on a full disk").noneMatch(GatewayResponse::isSuccess);
+        assertThat(ready()).isEqualTo(503);
 
         Files.delete(filler); // space returns
         awaitReady(200); // by the store's own probe: a not-ready server gets no calls to recover with
@@ -149,6 +211,9 @@ class InboxHealthTest {
             assertThat(r.isSuccess()).as(r.text()).isTrue();
             assertThat(storedIds(data.resolve("inbox.db"))).contains(idOf(r));
         }
+        assertThat(burst(16, 10)).allMatch(GatewayResponse::isSuccess);
+        assertThat(ready()).isEqualTo(200);
+        assertAnswersTellTheTruth(data.resolve("inbox.db"));
     }
 
     @Test
@@ -194,6 +259,7 @@ class InboxHealthTest {
         GatewayResponse again = push(10);
         assertThat(again.isSuccess()).as(again.text()).isTrue();
         assertThat(storedIds(db)).contains(idOf(again));
+        assertAnswersTellTheTruth(db);
     }
 
     @Test
@@ -218,5 +284,51 @@ class InboxHealthTest {
         }
         awaitReady(200);
         assertThat(push(10).isSuccess()).isTrue();
+    }
+
+    @Test
+    void onPostgresqlACommitThatFailsLeavesNoConnectionInABadStateAndReadinessRecovers() throws Exception {
+        try (Postgres pg = Postgres.freshSchema()) {
+            try {
+                server = TestServer.start(c -> c.inboxUrl(pg.url()).inboxPoolSize(2));
+                assertThat(push(10).isSuccess()).isTrue();
+                // a deferred constraint trigger: the insert succeeds, the COMMIT fails — for customer REFUSE only
+                try (Connection c = DriverManager.getConnection(pg.url()); Statement st = c.createStatement()) {
+                    st.execute("CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql"
+                            + " AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$");
+                    st.execute("CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON qimen_inbox"
+                            + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.customer_id = 'REFUSE')"
+                            + " EXECUTE FUNCTION refuse_at_commit()");
+                }
+
+                GatewayResponse refused = push("REFUSE", 10);
+                assertThat(refused.code()).as(refused.text()).isEqualTo("system-error");
+                assertThat(ready()).as("not ready after a failed commit").isEqualTo(503);
+                awaitReady(200); // the probe commits
+
+                for (int i = 0; i < 6; i++) { // every pooled connection, several times over
+                    GatewayResponse r = push(10);
+                    assertThat(r.isSuccess()).as(r.text()).isTrue();
+                }
+                // batches with a refused call in them fail at commit, and are retried one call at a time
+                ExecutorService pool = Executors.newFixedThreadPool(12);
+                List<Future<GatewayResponse>> sent = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    String customer = i % 3 == 0 ? "REFUSE" : "C1";
+                    sent.add(pool.submit(() -> push(customer, 10)));
+                }
+                for (Future<GatewayResponse> f : sent) {
+                    f.get();
+                }
+                pool.shutdown();
+                assertThat(push(10).isSuccess()).isTrue();
+                assertThat(ready()).isEqualTo(200);
+                assertAnswersTellTheTruth(pg.url());
+                assertThat(answers.values().stream().filter(GatewayResponse::isSuccess).count()).isEqualTo(16);
+            } finally {
+                server.close();
+                server = null;
+            }
+        }
     }
 }
