@@ -318,9 +318,10 @@ public final class QimenServer implements AutoCloseable {
         return secrets.reload();
     }
 
-    /** Bound, handlers loaded, and not draining. */
+    /** Bound, handlers loaded, not draining, and — with the inbox on — inbox appends succeed. */
     public boolean ready() {
-        return ready && !draining.get();
+        Inbox opened = inbox;
+        return ready && !draining.get() && (opened == null || opened.healthy());
     }
 
     /**

@@ -38,7 +38,7 @@ public final class Inbox implements AutoCloseable {
         this.handlers = handlers;
         this.accepted = new MethodGlobs(config.methods());
         this.keys = new BusinessKeys(config.keyFields());
-        this.metrics = new InboxMetrics(registry);
+        this.metrics = new InboxMetrics(registry, store);
         this.dispatcher = new InboxDispatcher(store, handlers, config, deliveryTimeout, metrics, clock);
     }
 
@@ -132,6 +132,11 @@ public final class Inbox implements AutoCloseable {
             dispatcher.nudge();
         }
         return QimenResponse.success("stored as inbox entry " + appended.id());
+    }
+
+    /** Whether appends succeed (see {@link InboxStore#healthy()}); readiness follows it. */
+    public boolean healthy() {
+        return store.healthy();
     }
 
     public InboxStore store() {

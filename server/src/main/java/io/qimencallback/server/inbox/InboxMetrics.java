@@ -27,7 +27,7 @@ final class InboxMetrics {
     private final Map<InboxStatus, AtomicLong> byStatus = new EnumMap<>(InboxStatus.class);
     private final AtomicLong oldestPendingMillis = new AtomicLong(-1);
 
-    InboxMetrics(MeterRegistry registry) {
+    InboxMetrics(MeterRegistry registry, InboxStore store) {
         appendLatency = Timer.builder("qimen.inbox.append")
                 .description("Time to store a call in the inbox and commit it")
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -55,6 +55,10 @@ final class InboxMetrics {
             Gauge.builder("qimen.inbox.entries", v, AtomicLong::get).tag("status", s.dbName())
                     .description("Inbox entries by status").register(registry);
         }
+        // 0 from a failed commit of appends until one succeeds again: what /health/ready also reports
+        Gauge.builder("qimen.inbox.healthy", store, s -> s.healthy() ? 1 : 0)
+                .description("1 while inbox appends succeed, 0 while they fail (calls answered system-error)")
+                .register(registry);
         Gauge.builder("qimen.inbox.oldest.pending.age", oldestPendingMillis,
                         v -> v.get() < 0 ? 0 : (System.currentTimeMillis() - v.get()) / 1000.0)
                 .baseUnit("seconds")

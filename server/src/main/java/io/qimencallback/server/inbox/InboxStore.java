@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteOpenMode;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,14 +63,19 @@ public final class InboxStore implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final String description;
+    /** SQLite: the file opened, checked around every write; null on PostgreSQL. */
+    private final SqliteFile file;
+    private final InboxHealth health;
     /** Many appends per commit: the commit's fsync is what an append costs. */
     private final GroupCommit groupCommit;
 
-    private InboxStore(HikariDataSource dataSource, Dialect dialect, String description) {
+    private InboxStore(HikariDataSource dataSource, Dialect dialect, String description, SqliteFile file) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.description = description;
-        this.groupCommit = new GroupCommit(this);
+        this.file = file;
+        this.health = new InboxHealth(description);
+        this.groupCommit = new GroupCommit(this, health, GroupCommit.PROBE_INTERVAL);
     }
 
     /**
@@ -89,8 +95,11 @@ public final class InboxStore implements AutoCloseable {
     private static InboxStore openSqlite(Path file, String description) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            if (!Files.exists(file)) {
+                Files.createFile(file); // an empty file is an empty SQLite database
+            }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot create the inbox directory " + file.getParent() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create the inbox file " + file + ": " + e.getMessage(), e);
         }
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("qimen-inbox");
@@ -102,7 +111,10 @@ public final class InboxStore implements AutoCloseable {
         hc.addDataSourceProperty("journal_mode", "WAL");
         hc.addDataSourceProperty("synchronous", "FULL");
         hc.addDataSourceProperty("busy_timeout", "10000");
-        return open(hc, Dialect.SQLITE, description);
+        // no SQLITE_OPEN_CREATE: a connection the pool opens later must not make a new, empty inbox where the file
+        // was deleted
+        hc.addDataSourceProperty("open_mode", String.valueOf(SQLiteOpenMode.READWRITE.flag));
+        return open(hc, Dialect.SQLITE, description, file);
     }
 
     private static InboxStore openPostgres(String url, int poolSize, String description) {
@@ -117,10 +129,10 @@ public final class InboxStore implements AutoCloseable {
         // to a statement within 30 s (pgjdbc waits forever by default)
         hc.setConnectionTimeout(5_000);
         hc.addDataSourceProperty("socketTimeout", "30");
-        return open(hc, Dialect.POSTGRESQL, description);
+        return open(hc, Dialect.POSTGRESQL, description, null);
     }
 
-    private static InboxStore open(HikariConfig hc, Dialect dialect, String description) {
+    private static InboxStore open(HikariConfig hc, Dialect dialect, String description, Path sqliteFile) {
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(hc);
@@ -141,7 +153,12 @@ public final class InboxStore implements AutoCloseable {
             ds.close();
             throw new IllegalStateException("cannot migrate the inbox schema (" + description + "): " + rootMessage(e), e);
         }
-        return new InboxStore(ds, dialect, description);
+        try {
+            return new InboxStore(ds, dialect, description, sqliteFile == null ? null : SqliteFile.opened(sqliteFile));
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
     }
 
     private static String rootMessage(Throwable t) {
@@ -159,6 +176,14 @@ public final class InboxStore implements AutoCloseable {
     /** Which database, without credentials. */
     public String description() {
         return description;
+    }
+
+    /**
+     * Whether appends succeed: false from a failed commit of appends until one (or the probe the writer runs every
+     * second meanwhile) succeeds again.
+     */
+    public boolean healthy() {
+        return health.healthy();
     }
 
     /**
@@ -185,44 +210,98 @@ public final class InboxStore implements AutoCloseable {
      * its original made a moment earlier in the same transaction.
      */
     List<Appended> inTransaction(List<NewEntry> entries) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<Appended> results = new ArrayList<>(entries.size());
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO qimen_inbox (received_at, raw_method,"
-                        + " method, app_key, customer_id, format, params, content_type, body, remote, business_key,"
-                        + " content_hash, status, attempts, next_attempt_at, updated_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?)"
-                        + " ON CONFLICT (method, app_key, customer_id, business_key) DO NOTHING RETURNING id")) {
-                    for (NewEntry e : entries) {
-                        long now = e.received().toEpochMilli();
-                        ps.setLong(1, now);
-                        ps.setString(2, e.rawMethod());
-                        ps.setString(3, e.method());
-                        ps.setString(4, e.appKey());
-                        ps.setString(5, e.customerId());
-                        ps.setString(6, e.format());
-                        ps.setString(7, toJson(e.params()));
-                        ps.setString(8, e.contentType());
-                        ps.setBytes(9, e.body());
-                        ps.setString(10, e.remote());
-                        ps.setString(11, e.businessKey());
-                        ps.setString(12, e.contentHash());
-                        ps.setLong(13, now);
-                        ps.setLong(14, now);
-                        Appended result;
-                        try (ResultSet rs = ps.executeQuery()) {
-                            result = rs.next() ? new Appended(rs.getLong(1), false, e.received(), true) : null;
-                        }
-                        results.add(result != null ? result : existing(c, e));
+        return transaction(c -> {
+            List<Appended> results = new ArrayList<>(entries.size());
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO qimen_inbox (received_at, raw_method,"
+                    + " method, app_key, customer_id, format, params, content_type, body, remote, business_key,"
+                    + " content_hash, status, attempts, next_attempt_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?)"
+                    + " ON CONFLICT (method, app_key, customer_id, business_key) DO NOTHING RETURNING id")) {
+                for (NewEntry e : entries) {
+                    long now = e.received().toEpochMilli();
+                    ps.setLong(1, now);
+                    ps.setString(2, e.rawMethod());
+                    ps.setString(3, e.method());
+                    ps.setString(4, e.appKey());
+                    ps.setString(5, e.customerId());
+                    ps.setString(6, e.format());
+                    ps.setString(7, toJson(e.params()));
+                    ps.setString(8, e.contentType());
+                    ps.setBytes(9, e.body());
+                    ps.setString(10, e.remote());
+                    ps.setString(11, e.businessKey());
+                    ps.setString(12, e.contentHash());
+                    ps.setLong(13, now);
+                    ps.setLong(14, now);
+                    Appended result;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        result = rs.next() ? new Appended(rs.getLong(1), false, e.received(), true) : null;
                     }
+                    results.add(result != null ? result : existing(c, e));
                 }
+            }
+            return results;
+        });
+    }
+
+    /**
+     * Commits one small write (the probe row) the way appends commit: whether appends would succeed now. The writer
+     * runs it while appends fail, since a server that reports not-ready gets no calls to find out with.
+     */
+    void probe() throws SQLException {
+        long now = System.currentTimeMillis();
+        transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO qimen_inbox_probe (id, probed_at) VALUES (1, ?)"
+                    + " ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at")) {
+                ps.setLong(1, now);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Work inside one transaction. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs work in one transaction and commits it; on SQLite only while the file at the path is the one opened
+     * (checked before, and after the commit: a commit into a deleted file is not reported as one). A connection whose
+     * transaction failed is not given back to the pool: SQLite rolls a transaction back by itself on SQLITE_FULL
+     * and the like, after which the driver's idea of the transaction is wrong.
+     */
+    private <T> T transaction(Work<T> work) throws SQLException {
+        checkFile(false);
+        T result;
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                c.setAutoCommit(false);
+                result = work.run(c);
                 c.commit();
-                return results;
             } catch (SQLException | RuntimeException ex) {
-                rollbackQuietly(c, ex);
+                discard(c, ex);
                 throw ex;
             }
+        }
+        checkFile(true);
+        return result;
+    }
+
+    private void checkFile(boolean afterTransaction) throws InboxFileChanged {
+        if (file != null) {
+            file.verify(afterTransaction);
+        }
+    }
+
+    /** Rolls back, then evicts the connection from the pool, so that the next caller gets a new one. */
+    private void discard(Connection c, Exception cause) {
+        rollbackQuietly(c, cause);
+        try {
+            dataSource.evictConnection(c);
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -261,35 +340,28 @@ public final class InboxStore implements AutoCloseable {
                 + " AND ((status IN ('new', 'failed') AND next_attempt_at <= ?) OR (status = 'processing' AND locked_until < ?))"
                 + " ORDER BY next_attempt_at, id LIMIT ?" + dialect.lockForClaim + ") RETURNING " + COLUMNS;
         long nowMs = now.toEpochMilli();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<InboxEntry> claimed = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = 1;
-                    ps.setString(i++, claimPrefix);
-                    ps.setLong(i++, nowMs + lease.toMillis());
-                    ps.setLong(i++, nowMs);
-                    for (String m : methods) {
-                        ps.setString(i++, m);
-                    }
-                    ps.setLong(i++, nowMs);
-                    ps.setLong(i++, nowMs);
-                    ps.setInt(i, max);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            claimed.add(row(rs));
-                        }
+        return transaction(c -> {
+            List<InboxEntry> claimed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setString(i++, claimPrefix);
+                ps.setLong(i++, nowMs + lease.toMillis());
+                ps.setLong(i++, nowMs);
+                for (String m : methods) {
+                    ps.setString(i++, m);
+                }
+                ps.setLong(i++, nowMs);
+                ps.setLong(i++, nowMs);
+                ps.setInt(i, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        claimed.add(row(rs));
                     }
                 }
-                c.commit();
-                claimed.sort(java.util.Comparator.comparingLong(InboxEntry::id));
-                return claimed;
-            } catch (SQLException | RuntimeException ex) {
-                rollbackQuietly(c, ex);
-                throw ex;
             }
-        }
+            claimed.sort(java.util.Comparator.comparingLong(InboxEntry::id));
+            return claimed;
+        });
     }
 
     /** What a claim made with {@code claimPrefix} wrote on entry {@code id}. */
@@ -424,7 +496,7 @@ public final class InboxStore implements AutoCloseable {
                 }
                 c.commit();
             } catch (SQLException | RuntimeException ex) {
-                rollbackQuietly(c, ex);
+                discard(c, ex);
                 throw ex;
             }
         }
@@ -457,11 +529,19 @@ public final class InboxStore implements AutoCloseable {
     }
 
     private int update(String sql, Object... args) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
+        checkFile(false);
+        int n;
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, args);
+                n = ps.executeUpdate();
+            } catch (SQLException | RuntimeException ex) {
+                discard(c, ex);
+                throw ex;
+            }
         }
+        checkFile(true);
+        return n;
     }
 
     private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
