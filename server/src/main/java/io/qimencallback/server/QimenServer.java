@@ -232,7 +232,7 @@ public final class QimenServer implements AutoCloseable {
     }
 
     private void bind() {
-        AdminGuard guard = new AdminGuard(config.adminBind());
+        AdminGuard guard = new AdminGuard(config.adminBind(), config.adminToken());
         adminChannel = bind("admin", new ServerBootstrap()
                 .group(adminGroup)
                 .channel(NioServerSocketChannel.class)
@@ -243,6 +243,7 @@ public final class QimenServer implements AutoCloseable {
                                 new AdminHttpHandler(adminRouter, guard, adminWorkers));
                     }
                 }), config.adminBind(), config.adminPort());
+        guard.exposureWarning(config.adminBind(), adminPort()).ifPresent(log::warn);
         // the public port opens only once the inbox can take calls: no call is answered without it
         inbox = awaitInbox();
         publicChannel = bind("public", new ServerBootstrap()
