@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * The server: the public port (the Qimen service address) and the admin port. Embeddable:
  *
  * <pre>{@code
- * try (QimenServer server = QimenServer.start(ServerConfig.builder().apps(AppSecrets.parse("k:s")).build(),
+ * try (QimenServer server = QimenServer.start(ServerConfig.builder().apps(AppSecrets.parse("12345678:" + secret)).build(),
  *         HandlerRegistry.builder().add(new MyHandler()).build())) {
  *     ...
  * }

@@ -132,8 +132,8 @@ public final class ServerConfig {
     private static void requireLongSecrets(Setting origin, AppSecrets secrets) {
         secrets.appKeyWithSecretShorterThan(AppSecrets.MIN_SECRET_LENGTH).ifPresent(appKey -> {
             throw new ConfigException((origin == Setting.APPS ? origin.env() + ": " : "") + "a secret of app key '"
-                    + appKey + "' is shorter than " + AppSecrets.MIN_SECRET_LENGTH + " characters; a short secret can be guessed"
-                    + " from one signed call");
+                    + appKey + "' is shorter than " + AppSecrets.MIN_SECRET_LENGTH + " characters; a short secret can"
+                    + " be guessed from one signed call");
         });
     }
 

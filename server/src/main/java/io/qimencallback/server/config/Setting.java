@@ -34,8 +34,8 @@ public enum Setting {
             (b, v) -> b.tlsCertFile(file(v))),
     TLS_KEY_FILE("tls_key_file", "", "PEM private key (PKCS#8, unencrypted) of tls_cert_file.",
             (b, v) -> b.tlsKeyFile(file(v))),
-    APPS("apps", "", "Signing secrets: appKey:secret[,appKey:secret...]; a key may repeat (rotation); appKey * = any."
-            + " Empty: demo credentials, loopback only.",
+    APPS("apps", "", "Signing secrets, at least 16 characters each: appKey:secret[,appKey:secret...]; a key may repeat"
+            + " (rotation); appKey * = any. Unset: demo credentials, loopback only (set but empty: start refused).",
             (b, v) -> b.apps(AppSecrets.parse(v))),
     APPS_FILE("apps_file", "", "File of further signing secrets: appKey:secret per line, or YAML (*.yml) app key →"
             + " secret(s). Re-read on SIGHUP.",
