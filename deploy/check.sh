@@ -14,7 +14,7 @@ PLUGINS=examples/wms-handler/target
 BODY=protocol/src/test/resources/samples/deliveryorder.create.request.xml
 METHOD=taobao.qimen.deliveryorder.create
 APP_KEY=12345678
-SECRET="ci-secret-$RANDOM$RANDOM"
+SECRET="ci-secret-$(printf %05d%05d%05d $RANDOM $RANDOM $RANDOM)" # 25 characters: 16 at least
 
 pass() { echo "PASS  $*"; }
 fail() { echo "FAIL  $*" >&2; exit 1; }
@@ -195,7 +195,7 @@ pass "in-process HTTPS: signed call answered $(grep -o '<flag>[a-z]*</flag>' <<<
 if curl --max-time 10 -fsS -o /dev/null "http://127.0.0.1:$TPORT/qimen" 2>/dev/null; then fail "the TLS port answered plain HTTP"; fi
 pass "the TLS port does not answer plain HTTP"
 
-NEW_SECRET="ci-rotated-$RANDOM$RANDOM"
+NEW_SECRET="ci-rotated-$(printf %05d%05d%05d $RANDOM $RANDOM $RANDOM)"
 # reloaded N: the log shows at least N reloads (a function, so that await counts again on every try)
 reloaded() { (($(grep -c 'secrets reloaded' "$WORK/tls.log" || true) >= $1)); }
 printf '%s:%s\n%s:%s\n' "$APP_KEY" "$NEW_SECRET" "$APP_KEY" "$SECRET" > "$WORK/apps.txt.new" && mv "$WORK/apps.txt.new" "$WORK/apps.txt"

@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * The server: the public port (the Qimen service address) and the admin port. Embeddable:
  *
  * <pre>{@code
- * try (QimenServer server = QimenServer.start(ServerConfig.builder().apps(AppSecrets.parse("k:s")).build(),
+ * try (QimenServer server = QimenServer.start(ServerConfig.builder().apps(AppSecrets.parse("12345678:" + secret)).build(),
  *         HandlerRegistry.builder().add(new MyHandler()).build())) {
  *     ...
  * }
@@ -236,7 +236,7 @@ public final class QimenServer implements AutoCloseable {
     }
 
     private void bind() {
-        AdminGuard guard = new AdminGuard(config.adminBind());
+        AdminGuard guard = new AdminGuard(config.adminBind(), config.adminToken());
         adminChannel = bind("admin", new ServerBootstrap()
                 .group(adminGroup)
                 .channel(NioServerSocketChannel.class)
@@ -247,6 +247,7 @@ public final class QimenServer implements AutoCloseable {
                                 new AdminHttpHandler(adminRouter, guard, adminWorkers));
                     }
                 }), config.adminBind(), config.adminPort());
+        guard.exposureWarning(config.adminBind(), adminPort()).ifPresent(log::warn);
         // the public port opens only once the inbox can take calls: no call is answered without it
         inbox = awaitInbox();
         publicChannel = bind("public", new ServerBootstrap()

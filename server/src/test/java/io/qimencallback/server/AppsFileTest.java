@@ -59,36 +59,36 @@ class AppsFileTest {
 
     @Test
     void fileAddsToTheEnvironmentAndIsNeverDemo(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("apps"), "k:from-file\n");
-        ServerConfig c = ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:from-env", "QIMEN_APPS_FILE", file.toString()));
+        Path file = Files.writeString(dir.resolve("apps"), "k:from-file-0123456\n");
+        ServerConfig c = ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:from-env-01234567", "QIMEN_APPS_FILE", file.toString()));
 
         assertThat(c.demo()).isFalse();
-        assertThat(c.apps().secretsFor("k")).containsExactly("from-env", "from-file");
+        assertThat(c.apps().secretsFor("k")).containsExactly("from-env-01234567", "from-file-0123456");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QIMEN_APPS_FILE", dir.resolve("none").toString())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("QIMEN_APPS_FILE");
     }
 
     @Test
     void reloadSwapsTheWholeSetAndKeepsItWhenTheFileIsBad(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("apps"), "k:one\n");
+        Path file = Files.writeString(dir.resolve("apps"), "k:secret-one-0123456\n");
         LiveSecrets live = new LiveSecrets(ConfigLoader.load(null, Map.of("QIMEN_APPS_FILE", file.toString())));
         AppSecrets before = live.get();
 
-        Files.writeString(file, "k:two\nj:three\n");
+        Files.writeString(file, "k:secret-two-0123456\nj:secret-three-01234\n");
         assertThat(live.reload()).isTrue();
-        assertThat(live.get().secretsFor("k")).containsExactly("two");
-        assertThat(live.get().secretsFor("j")).containsExactly("three");
-        assertThat(before.secretsFor("k")).containsExactly("one"); // a call in progress keeps its set
+        assertThat(live.get().secretsFor("k")).containsExactly("secret-two-0123456");
+        assertThat(live.get().secretsFor("j")).containsExactly("secret-three-01234");
+        assertThat(before.secretsFor("k")).containsExactly("secret-one-0123456"); // a call in progress keeps its set
 
         Files.writeString(file, "");
         assertThat(live.reload()).isFalse();
-        assertThat(live.get().secretsFor("k")).containsExactly("two");
+        assertThat(live.get().secretsFor("k")).containsExactly("secret-two-0123456");
     }
 
     @Test
     void reloadWithoutAFileChangesNothing() {
-        LiveSecrets live = new LiveSecrets(ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s")));
+        LiveSecrets live = new LiveSecrets(ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s-0123456789abcdef")));
         assertThat(live.reload()).isFalse();
-        assertThat(live.get().secretsFor("k")).containsExactly("s");
+        assertThat(live.get().secretsFor("k")).containsExactly("s-0123456789abcdef");
     }
 }

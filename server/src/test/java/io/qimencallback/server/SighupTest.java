@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real command line in a child JVM: SIGHUP re-reads the secrets file, so a secret is rotated without a restart. */
 class SighupTest {
-    private static final String OLD = "old-secret-4f1c";
-    private static final String NEW = "new-secret-9a2e";
+    private static final String OLD = "old-secret-4f1c-0123";
+    private static final String NEW = "new-secret-9a2e-0123";
 
     @Test
     void sighupRotatesTheSecretsOfTheFile(@TempDir Path dir) throws Exception {
@@ -47,9 +47,18 @@ class SighupTest {
             server.awaitLog("secrets NOT reloaded", 1);
             assertThat(code(gateway, NEW)).isEqualTo("0");
 
+            // so does a file with a secret too short to be safe: the log names the app key, never the secret
+            write(apps, TestServer.APP_KEY + ":" + NEW + "\n" + TestServer.APP_KEY + ":tiny-s3cr3t\n");
+            server.signal("HUP");
+            server.awaitLog("secrets NOT reloaded", 2);
+            assertThat(code(gateway, NEW)).isEqualTo("0");
+            assertThat(code(gateway, "tiny-s3cr3t")).isEqualTo("sign-check-failure");
+
             assertThat(server.process().isAlive()).isTrue();
             assertThat(server.log()).contains("1 secret(s) added, 0 removed", "0 secret(s) added, 1 removed",
-                    "apps.txt:1: expected appKey:secret").doesNotContain(OLD, NEW, "has no colon");
+                    "apps.txt:1: expected appKey:secret",
+                    "a secret of app key '" + TestServer.APP_KEY + "' is shorter than 16 characters")
+                    .doesNotContain(OLD, NEW, "has no colon", "tiny-s3cr3t");
         }
     }
 

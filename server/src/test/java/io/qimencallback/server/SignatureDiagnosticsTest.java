@@ -102,8 +102,8 @@ class SignatureDiagnosticsTest {
     @Test
     void autoIsOnWithDemoCredentialsOnlyAndTheSettingParses() {
         assertThat(ConfigLoader.load(null, Map.of()).signatureDiagnostics()).isTrue();
-        assertThat(ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s")).signatureDiagnostics()).isFalse();
-        assertThat(ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s", "QIMEN_SIGNATURE_DIAGNOSTICS", "on"))
+        assertThat(ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s-0123456789abcdef")).signatureDiagnostics()).isFalse();
+        assertThat(ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s-0123456789abcdef", "QIMEN_SIGNATURE_DIAGNOSTICS", "on"))
                 .signatureDiagnostics()).isTrue();
         assertThat(ConfigLoader.load(null, Map.of("QIMEN_SIGNATURE_DIAGNOSTICS", "OFF")).signatureDiagnostics()).isFalse();
         Assertions.assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QIMEN_SIGNATURE_DIAGNOSTICS", "yes")))

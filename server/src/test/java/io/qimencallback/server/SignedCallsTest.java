@@ -166,12 +166,12 @@ class SignedCallsTest {
     @Test
     void secretRotationAcceptsOldAndNewAndWildcard() {
         try (TestServer rotating = TestServer.start(c -> c.apps(io.qimencallback.server.config.AppSecrets.parse(
-                "12345678:new-secret,12345678:old-secret,*:shared-secret")), ECHO)) {
-            for (String secret : new String[] {"new-secret", "old-secret", "shared-secret"}) {
+                "12345678:new-secret-0123456,12345678:old-secret-0123456,*:shared-secret-01234")), ECHO)) {
+            for (String secret : new String[] {"new-secret-0123456", "old-secret-0123456", "shared-secret-01234"}) {
                 assertThat(rotating.send(rotating.call("deliveryorder.create").secret(secret)).isSuccess()).as(secret).isTrue();
             }
-            assertThat(rotating.send(rotating.call("deliveryorder.create").appKey("999").secret("shared-secret")).isSuccess()).isTrue();
-            assertThat(rotating.send(rotating.call("deliveryorder.create").appKey("999").secret("old-secret")).code())
+            assertThat(rotating.send(rotating.call("deliveryorder.create").appKey("999").secret("shared-secret-01234")).isSuccess()).isTrue();
+            assertThat(rotating.send(rotating.call("deliveryorder.create").appKey("999").secret("old-secret-0123456")).code())
                     .isEqualTo("sign-check-failure");
         }
     }

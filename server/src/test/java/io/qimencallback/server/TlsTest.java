@@ -64,10 +64,10 @@ class TlsTest {
 
     @Test
     void certificateAndKeyGoTogetherAndMustBeReadable() throws Exception {
-        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s",
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s-0123456789abcdef",
                 "QIMEN_TLS_CERT_FILE", pem.cert().toString())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("QIMEN_TLS_KEY_FILE");
-        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s",
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QIMEN_APPS", "k:s-0123456789abcdef",
                 "QIMEN_TLS_CERT_FILE", pem.cert().toString(), "QIMEN_TLS_KEY_FILE", dir.resolve("missing.key").toString())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("QIMEN_TLS_KEY_FILE").hasMessageContaining("readable");
     }

@@ -1,8 +1,13 @@
 package io.qimencallback.server.admin;
 
 import io.netty.util.NetUtil;
+import io.qimencallback.server.config.AdminToken;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,13 +25,81 @@ import java.util.Optional;
  *       preflight this port never grants, and its {@code Origin}, when present, must be this host and port;</li>
  *   <li>framing, MIME sniffing, caching of call data, injected script — the headers of {@link #headers}.</li>
  * </ul>
+ * And from other machines, when the port binds beyond loopback ({@link #denial}): everything but the monitoring
+ * routes needs {@code Authorization: Bearer <admin token>}, as the console and its API show call data unmasked and
+ * change the inbox.
  */
 public final class AdminGuard {
+    static final String ONLY_MONITORING = "from beyond loopback only /metrics and /health/* answer";
+
     private final String bindAddress;
+    /** {@code null}: no token; clients other than loopback get the monitoring routes only. */
+    private final AdminToken token;
 
     /** @param bindAddress the configured admin bind address, also accepted as a {@code Host} */
     public AdminGuard(String bindAddress) {
+        this(bindAddress, null);
+    }
+
+    /** @param token {@code null} when none is configured */
+    public AdminGuard(String bindAddress, AdminToken token) {
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress").toLowerCase(Locale.ROOT);
+        this.token = token;
+    }
+
+    /**
+     * The answer refusing a client that is neither loopback nor sends the admin token (401, or 403 when no token is
+     * configured), or empty when it may be served. Monitoring routes are served to anyone.
+     *
+     * @param peer       the TCP peer; anything but a loopback IP socket address counts as remote
+     * @param monitoring whether the route is {@code /metrics} or {@code /health/*} (shows no call data)
+     */
+    public Optional<AdminResponse> denial(AdminRequest request, SocketAddress peer, boolean monitoring) {
+        Objects.requireNonNull(request, "request");
+        if (monitoring || isLoopback(peer)) {
+            return Optional.empty();
+        }
+        if (token == null) {
+            return Optional.of(AdminResponse.error(403, "the debug console and its API answer loopback clients only"
+                    + " (no admin token is configured: admin_token_file); " + ONLY_MONITORING));
+        }
+        Optional<String> authorization = request.header("Authorization");
+        if (authorization.isEmpty()) {
+            return Optional.of(AdminResponse.error(401, "Authorization: Bearer <admin token> required; "
+                    + ONLY_MONITORING).withHeader("WWW-Authenticate", "Bearer realm=\"qimen-admin\""));
+        }
+        if (!token.matches(authorization.get())) {
+            return Optional.of(AdminResponse.error(401, "invalid admin token")
+                    .withHeader("WWW-Authenticate", "Bearer realm=\"qimen-admin\", error=\"invalid_token\""));
+        }
+        return Optional.empty();
+    }
+
+    static boolean isLoopback(SocketAddress peer) {
+        return peer instanceof InetSocketAddress a && a.getAddress() != null && a.getAddress().isLoopbackAddress();
+    }
+
+    /**
+     * What to warn about at start: the port bound beyond loopback, and what it serves there; empty on loopback.
+     *
+     * @param boundTo the address the port is bound to, as configured
+     */
+    public Optional<String> exposureWarning(String boundTo, int port) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(boundTo).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (loopback) {
+            return Optional.empty();
+        }
+        return Optional.of("admin port bound beyond loopback (" + boundTo + ":" + port + "): /metrics and"
+                + " /health/* answer any client; the debug console and its API (recent calls with their bodies,"
+                + " signature failures, the inbox with reveal, ack and retry) answer loopback clients"
+                + (token == null ? " only: no admin token is configured (admin_token_file)"
+                        : " and requests with Authorization: Bearer <admin token>")
+                + ". Keep the port off public networks.");
     }
 
     /** Why the request is refused (answered 403), or empty when it may be served. */

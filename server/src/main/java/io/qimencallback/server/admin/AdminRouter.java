@@ -116,7 +116,8 @@ public final class AdminRouter {
 
         /**
          * A GET (and HEAD) route for monitoring ({@code /metrics}, {@code /health/*}): on the event loop, and served
-         * whatever the {@code Host} (Prometheus and Kubernetes call it by a service name). It must not show call data.
+         * whatever the {@code Host} (Prometheus and Kubernetes call it by a service name) and to clients beyond
+         * loopback without the admin token ({@link AdminGuard#denial}). It must not show call data.
          */
         public Builder operational(String pattern, AdminService service) {
             return add("GET", pattern, service, true, true);

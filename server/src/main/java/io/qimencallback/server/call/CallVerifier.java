@@ -90,6 +90,9 @@ public final class CallVerifier {
         if (!sources.allows(client)) {
             throw new QimenException(ErrorCode.IP_NOT_ALLOWED, "source address " + client + " is not allowed");
         }
+        if (apps.get().refuses(client)) { // the demo credentials, from beyond loopback (they never change at runtime)
+            throw new QimenException(ErrorCode.IP_NOT_ALLOWED, AppSecrets.LOOPBACK_ONLY);
+        }
 
         String normalized = MethodNames.normalize(method);
         Route route = routes.route(normalized);

@@ -1,11 +1,13 @@
 package io.qimencallback.server.config;
 
+import io.qimencallback.server.access.Cidr;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The signing secrets, per {@code app_key}. A key may have several secrets at once, so a secret can be rotated
@@ -15,10 +17,47 @@ import java.util.Objects;
  */
 public final class AppSecrets {
     public static final String ANY_APP_KEY = "*";
-    private final Map<String, List<String>> byAppKey;
+    /** Shortest secret the server accepts: a short secret can be guessed offline from one signed call. */
+    public static final int MIN_SECRET_LENGTH = 16;
+    /** The answer to a call signed with the demo credentials from beyond loopback. */
+    public static final String LOOPBACK_ONLY = "demo credentials are accepted from loopback only: configure a secret"
+            + " (" + Setting.APPS.env() + " or " + Setting.APPS_FILE.env() + ")";
+    private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1"));
 
-    private AppSecrets(Map<String, List<String>> byAppKey) {
+    private final Map<String, List<String>> byAppKey;
+    /** True for the published demo secret: it must never verify a call from another machine. */
+    private final boolean loopbackOnly;
+
+    private AppSecrets(Map<String, List<String>> byAppKey, boolean loopbackOnly) {
         this.byAppKey = byAppKey;
+        this.loopbackOnly = loopbackOnly;
+    }
+
+    /** The published demo secret for any app key, accepted from loopback clients only ({@link #refuses}). */
+    public static AppSecrets demo(String demoSecret) {
+        AppSecrets s = builder().add(ANY_APP_KEY, demoSecret).build();
+        return new AppSecrets(s.byAppKey, true);
+    }
+
+    /**
+     * Whether a call verified with these secrets must still be refused because of where it comes from: the demo
+     * credentials from a client (after {@code X-Forwarded-For} resolution) that is not a loopback address. A client
+     * that is not an IP literal counts as not loopback.
+     */
+    public boolean refuses(String clientAddress) {
+        return loopbackOnly && (clientAddress == null || LOOPBACK.stream().noneMatch(c -> c.contains(clientAddress)));
+    }
+
+    /** Whether these are the demo credentials. */
+    public boolean loopbackOnly() {
+        return loopbackOnly;
+    }
+
+    /** The first app key with a secret shorter than {@code minLength} characters, if any; never the secret. */
+    public Optional<String> appKeyWithSecretShorterThan(int minLength) {
+        return byAppKey.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(secret -> secret.length() < minLength))
+                .map(Map.Entry::getKey).findFirst();
     }
 
     /**
@@ -92,7 +131,7 @@ public final class AppSecrets {
     public String toString() {
         StringBuilder b = new StringBuilder("AppSecrets[");
         byAppKey.forEach((k, v) -> b.append(k).append(": ").append(v.size()).append(" secret(s); "));
-        return b.append(']').toString();
+        return b.append(loopbackOnly ? "loopback only]" : "]").toString();
     }
 
     public static final class Builder {
@@ -120,7 +159,7 @@ public final class AppSecrets {
         public AppSecrets build() {
             Map<String, List<String>> copy = new LinkedHashMap<>();
             byAppKey.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-            return new AppSecrets(Collections.unmodifiableMap(copy));
+            return new AppSecrets(Collections.unmodifiableMap(copy), false);
         }
     }
 }

@@ -32,11 +32,17 @@ public final class ConfigLoader {
 
     public static ServerConfig load(Path file, Map<String, String> env) {
         ServerConfig.Builder b = ServerConfig.builder();
+        // set but empty: a secret was meant (a forgotten variable of a proxy or container set-up), not the demo
+        boolean appsBlank = env.containsKey(Setting.APPS.env()) && isBlank(env.get(Setting.APPS.env()));
         if (file != null) {
             JsonNode root = read(file);
             for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 Setting s = byKey(e.getKey(), file);
+                if (s == Setting.APPS) {
+                    JsonNode v = e.getValue();
+                    appsBlank |= v.isContainerNode() ? v.size() == 0 : v.isNull() || v.asText().isBlank();
+                }
                 if (s == Setting.APPS && e.getValue().isObject()) {
                     b.apps(apps(e.getValue(), file)); // built directly: a secret may contain any character
                 } else {
@@ -50,7 +56,17 @@ public final class ConfigLoader {
                 s.apply(b, v, "environment");
             }
         }
-        return b.build();
+        ServerConfig config = b.build();
+        if (config.demo() && appsBlank) {
+            throw new ConfigException(Setting.APPS.env() + " (apps) is set but empty, and no "
+                    + Setting.APPS_FILE.env() + " is set: refusing to start on the published demo credentials. Set a"
+                    + " secret (appKey:secret), or leave " + Setting.APPS.env() + " unset for the loopback demo.");
+        }
+        return config;
+    }
+
+    private static boolean isBlank(String v) {
+        return v == null || v.isBlank();
     }
 
     private static JsonNode read(Path file) {

@@ -24,6 +24,7 @@ public final class ServerConfig {
     private final int adminPort;
     private final String bind;
     private final String adminBind;
+    private final AdminToken adminToken;
     private final String path;
     private final AppSecrets apps;
     private final AppSecrets fixedApps;
@@ -58,7 +59,7 @@ public final class ServerConfig {
         this.appsFile = b.appsFile;
         AppSecrets configured = loadApps();
         this.demo = configured.isEmpty();
-        this.apps = demo ? AppSecrets.builder().add(AppSecrets.ANY_APP_KEY, DEMO_SECRET).build() : configured;
+        this.apps = demo ? AppSecrets.demo(DEMO_SECRET) : configured;
         this.bind = b.bind.isBlank() ? (demo ? "127.0.0.1" : "0.0.0.0") : b.bind;
         if (demo && !isLoopback(bind)) {
             throw new ConfigException(Setting.BIND.env() + ": '" + bind + "' is not a loopback address, and no secret"
@@ -68,6 +69,7 @@ public final class ServerConfig {
         this.port = b.port;
         this.adminPort = b.adminPort;
         this.adminBind = b.adminBind;
+        this.adminToken = b.adminTokenFile == null ? null : AdminToken.read(b.adminTokenFile);
         if (!b.path.startsWith("/")) {
             throw new ConfigException(Setting.PATH.env() + ": '" + b.path + "' must start with /");
         }
@@ -88,6 +90,12 @@ public final class ServerConfig {
         this.pluginsDir = b.pluginsDir;
         this.allowedSources = cidrs(Setting.ALLOWED_SOURCES, b.allowedSources);
         this.trustedProxies = cidrs(Setting.TRUSTED_PROXIES, b.trustedProxies);
+        if (demo && !trustedProxies.isEmpty()) {
+            // behind a proxy every call arrives from loopback: the demo secret would serve the whole network
+            throw new ConfigException(Setting.TRUSTED_PROXIES.env() + " is set, and no secret is configured: the"
+                    + " published demo credentials are never served behind a proxy. Set " + Setting.APPS.env() + " or "
+                    + Setting.APPS_FILE.env() + ".");
+        }
         this.handlerTimeout = b.handlerTimeout;
         this.workerThreads = b.workerThreads;
         this.workerQueue = b.workerQueue;
@@ -118,14 +126,26 @@ public final class ServerConfig {
      * @throws ConfigException when the file cannot be read or holds no secret
      */
     public AppSecrets loadApps() {
+        requireLongSecrets(Setting.APPS, fixedApps);
         if (appsFile == null) {
             return fixedApps;
         }
         try {
-            return AppSecrets.builder().addAll(fixedApps).addAll(AppsFile.read(appsFile)).build();
+            AppSecrets fromFile = AppsFile.read(appsFile);
+            requireLongSecrets(Setting.APPS_FILE, fromFile);
+            return AppSecrets.builder().addAll(fixedApps).addAll(fromFile).build();
         } catch (ConfigException e) {
             throw new ConfigException(Setting.APPS_FILE.env() + ": " + e.getMessage());
         }
+    }
+
+    /** Names the app key, never the secret (nor its length). */
+    private static void requireLongSecrets(Setting origin, AppSecrets secrets) {
+        secrets.appKeyWithSecretShorterThan(AppSecrets.MIN_SECRET_LENGTH).ifPresent(appKey -> {
+            throw new ConfigException((origin == Setting.APPS ? origin.env() + ": " : "") + "a secret of app key '"
+                    + appKey + "' is shorter than " + AppSecrets.MIN_SECRET_LENGTH + " characters; a short secret can"
+                    + " be guessed from one signed call");
+        });
     }
 
     private static Path readable(Setting setting, Path file) {
@@ -160,6 +180,8 @@ public final class ServerConfig {
     public int adminPort() { return adminPort; }
     public String bind() { return bind; }
     public String adminBind() { return adminBind; }
+    /** May be {@code null}: no token, the admin port's call data answers loopback clients only. */
+    public AdminToken adminToken() { return adminToken; }
     public String path() { return path; }
     /** The secrets at startup; {@link #loadApps()} re-reads the file. */
     public AppSecrets apps() { return apps; }
@@ -202,6 +224,7 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig[public=" + (tls() ? "https://" : "http://") + bind + ":" + port + path + ", admin=" + adminBind + ":" + adminPort
+                + (adminToken == null ? "" : " (token)")
                 + ", apps=" + apps + (demo ? " (DEMO)" : "") + (appsFile == null ? "" : ", appsFile=" + appsFile)
                 + (tls() ? ", tlsCertFile=" + tlsCertFile : "") + ", timestampTolerance=" + timestampTolerance
                 + ", maxBodyBytes=" + maxBodyBytes + ", handlerTimeout=" + handlerTimeout + ", workers=" + workerThreads
@@ -216,6 +239,7 @@ public final class ServerConfig {
         private int adminPort;
         private String bind;
         private String adminBind;
+        private Path adminTokenFile;
         private String path;
         private AppSecrets apps;
         private Path appsFile;
@@ -262,6 +286,8 @@ public final class ServerConfig {
         public Builder adminPort(int adminPort) { this.adminPort = adminPort; return this; }
         public Builder bind(String bind) { this.bind = Objects.requireNonNull(bind, "bind"); return this; }
         public Builder adminBind(String adminBind) { this.adminBind = Objects.requireNonNull(adminBind, "adminBind"); return this; }
+        /** {@code null}: no admin token. */
+        public Builder adminTokenFile(Path file) { this.adminTokenFile = file; return this; }
         public Builder path(String path) { this.path = Objects.requireNonNull(path, "path"); return this; }
         public Builder apps(AppSecrets apps) { this.apps = Objects.requireNonNull(apps, "apps"); return this; }
         /** {@code null}: no secrets file. */

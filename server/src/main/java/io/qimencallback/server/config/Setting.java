@@ -20,8 +20,13 @@ public enum Setting {
             (b, v) -> b.adminPort(port(v))),
     BIND("bind", "", "Address the public port binds to. Empty: 0.0.0.0, or 127.0.0.1 on demo credentials.",
             ServerConfig.Builder::bind),
-    ADMIN_BIND("admin_bind", "127.0.0.1", "Address the admin port binds to.",
+    ADMIN_BIND("admin_bind", "127.0.0.1", "Address the admin port binds to. Clients other than loopback get only"
+            + " /metrics and /health/*, unless they send the admin token (admin_token_file).",
             ServerConfig.Builder::adminBind),
+    ADMIN_TOKEN_FILE("admin_token_file", "", "File holding a token (at least 16 characters, read at start): a request"
+            + " with Authorization: Bearer <token> gets the debug console and its API (call data, inbox, ack, retry)"
+            + " from beyond loopback. Empty: loopback clients only.",
+            (b, v) -> b.adminTokenFile(file(v))),
     PATH("path", "/qimen", "Service path (the 服务地址 is http://host:port + this path). Other paths answer 404.",
             ServerConfig.Builder::path),
     TLS_CERT_FILE("tls_cert_file", "",
@@ -29,8 +34,8 @@ public enum Setting {
             (b, v) -> b.tlsCertFile(file(v))),
     TLS_KEY_FILE("tls_key_file", "", "PEM private key (PKCS#8, unencrypted) of tls_cert_file.",
             (b, v) -> b.tlsKeyFile(file(v))),
-    APPS("apps", "", "Signing secrets: appKey:secret[,appKey:secret...]; a key may repeat (rotation); appKey * = any."
-            + " Empty: demo credentials, loopback only.",
+    APPS("apps", "", "Signing secrets, at least 16 characters each: appKey:secret[,appKey:secret...]; a key may repeat"
+            + " (rotation); appKey * = any. Unset: demo credentials, loopback only (set but empty: start refused).",
             (b, v) -> b.apps(AppSecrets.parse(v))),
     APPS_FILE("apps_file", "", "File of further signing secrets: appKey:secret per line, or YAML (*.yml) app key →"
             + " secret(s). Re-read on SIGHUP.",

@@ -60,6 +60,12 @@ public final class AdminHttpHandler extends InOrderHttpHandler {
         }
         AdminRequest request = adminRequest(req);
         AdminRouter.Match match = router.route(request);
+        var denied = guard.denial(request, ctx.channel().remoteAddress(),
+                match instanceof AdminRouter.Match.Found f && f.anyHost());
+        if (denied.isPresent()) { // beyond loopback without the admin token
+            write(ctx, version, keepAlive, head, denied.get());
+            return;
+        }
         var refusal = guard.refusal(request, !(match instanceof AdminRouter.Match.Found f && f.anyHost()));
         if (refusal.isPresent()) {
             write(ctx, version, keepAlive, head, AdminResponse.error(403, refusal.get()));

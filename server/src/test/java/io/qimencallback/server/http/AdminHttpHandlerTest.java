@@ -45,8 +45,14 @@ class AdminHttpHandlerTest {
         workers.shutdownNow();
     }
 
+    /** An in-memory connection that claims a loopback peer (the rules for other peers: AdminAccessTest). */
     private EmbeddedChannel channel() {
-        return new EmbeddedChannel(new AdminHttpHandler(router, new AdminGuard("127.0.0.1"), workers));
+        return new EmbeddedChannel(new AdminHttpHandler(router, new AdminGuard("127.0.0.1"), workers)) {
+            @Override
+            protected java.net.SocketAddress remoteAddress0() {
+                return new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 40000);
+            }
+        };
     }
 
     private static FullHttpRequest get(String uri) {
