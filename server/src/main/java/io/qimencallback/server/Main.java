@@ -12,6 +12,7 @@ import io.qimencallback.server.cli.UsageErrors;
 import io.qimencallback.server.cli.VerifyCommand;
 import io.qimencallback.server.cli.WaitReadyCommand;
 import io.qimencallback.server.logging.LogbackSetup;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -52,7 +53,8 @@ public final class Main implements Callable<Integer> {
         UsageErrors errors = new UsageErrors();
         return new CommandLine(new Main())
                 .setParameterExceptionHandler(errors)
-                .setExecutionExceptionHandler(errors);
+                .setExecutionExceptionHandler(errors)
+                .registerConverter(Charset.class, UsageErrors::charset);
     }
 
     /** For {@code [serve] [--config FILE | --config=FILE]}: the config file, if any; empty for anything else. */

@@ -2,6 +2,7 @@ package io.qimencallback.server.cli;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -9,6 +10,7 @@ import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
@@ -69,6 +71,15 @@ public final class UsageErrors implements IParameterExceptionHandler, IExecution
         String root = spec.root().name();
         String path = spec.qualifiedName(" ").substring(root.length());
         return s.append("  (more: ").append(root).append(" help").append(path).append(')').toString();
+    }
+
+    /** {@code --charset}: a charset the JDK knows, or one line saying it does not. */
+    public static Charset charset(String name) {
+        try {
+            return Charset.forName(name);
+        } catch (IllegalArgumentException e) { // unsupported or illegal name
+            throw new TypeConversionException("unknown charset '" + name + "' (e.g. UTF-8, GBK)");
+        }
     }
 
     private static String oneLine(String message) {
