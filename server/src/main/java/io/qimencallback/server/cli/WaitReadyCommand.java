@@ -1,10 +1,12 @@
 package io.qimencallback.server.cli;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -50,24 +52,32 @@ public final class WaitReadyCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(min(MAX_REQUEST, timeout)).build();
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        String last = "no answer";
+        String last = null;
         while (true) {
             long left = deadline - System.nanoTime();
+            Duration requestTimeout = min(MAX_REQUEST, Duration.ofNanos(Math.max(left, 1_000_000)));
             try {
-                HttpRequest request = HttpRequest.newBuilder(url).timeout(min(MAX_REQUEST, Duration.ofNanos(Math.max(left, 1_000_000))))
-                        .GET().build();
+                HttpRequest request = HttpRequest.newBuilder(url).timeout(requestTimeout).GET().build();
                 int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == 200) {
                     System.out.printf(Locale.ROOT, "ready: %s (after %.1f s)%n", url, (System.nanoTime() - start) / 1e9);
                     return 0;
                 }
                 last = "HTTP " + status;
+            } catch (HttpTimeoutException e) {
+                // a poll cut short by the deadline says less than the one before it
+                if (last == null || requestTimeout.equals(MAX_REQUEST)) {
+                    last = "no answer within " + DurationConverter.format(requestTimeout);
+                }
+            } catch (ConnectException e) {
+                last = "connection refused";
             } catch (IOException e) {
                 last = "no answer (" + e.getClass().getSimpleName() + ")";
             }
             left = deadline - System.nanoTime();
             if (left <= 0) {
-                System.err.println("not ready after " + DurationConverter.format(timeout) + ": " + url + " (last: " + last + ")");
+                System.err.println("not ready after " + DurationConverter.format(timeout) + ": " + url + " (last: "
+                        + (last == null ? "no answer" : last) + ")");
                 return 1;
             }
             Thread.sleep(Math.max(1, Math.min(interval.toMillis(), left / 1_000_000)));
