@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /** Prints the bash completion script, generated from the very verbs and options this jar has. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print the bash completion script (zsh too, with bashcompinit) for the command qimen-server:",
+        description = {"Print the bash completion script for the command qimen-server (zsh: after bashcompinit).",
                 "  alias qimen-server='java -jar /path/to/qimen-server.jar'",
                 "  source <(qimen-server completion)"})
 public final class CompletionCommand implements Callable<Integer> {
