@@ -1,12 +1,18 @@
 package io.qimencallback.server;
 
+import io.qimencallback.server.cli.BuildVersion;
+import io.qimencallback.server.cli.CompletionCommand;
+import io.qimencallback.server.cli.HelpCommand;
 import io.qimencallback.server.cli.InboxCommand;
 import io.qimencallback.server.cli.SelftestCommand;
 import io.qimencallback.server.cli.SendCommand;
 import io.qimencallback.server.cli.ServeCommand;
 import io.qimencallback.server.cli.SignCommand;
+import io.qimencallback.server.cli.UsageErrors;
 import io.qimencallback.server.cli.VerifyCommand;
+import io.qimencallback.server.cli.WaitReadyCommand;
 import io.qimencallback.server.logging.LogbackSetup;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -14,11 +20,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar qimen-server.jar [serve|sign|send|selftest|verify|inbox] ...}; no verb runs the server. */
-@Command(name = "qimen-server", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+/** {@code java -jar qimen-server.jar [serve|sign|send|selftest|verify|inbox|wait-ready|help|completion] ...}; no verb runs the server. */
+@Command(name = "qimen-server", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "A Qimen (奇门) service address: verifies gateway signatures, dispatches to ERP handlers.",
         subcommands = {ServeCommand.class, SignCommand.class, SendCommand.class, SelftestCommand.class,
-                VerifyCommand.class, InboxCommand.class})
+                VerifyCommand.class, InboxCommand.class, WaitReadyCommand.class, HelpCommand.class,
+                CompletionCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML settings file (environment variables override it).")
@@ -43,7 +50,16 @@ public final class Main implements Callable<Integer> {
         if (args.length > 0 && !args[0].startsWith("-") && !args[0].equals("serve")) {
             System.setProperty(LogbackSetup.TOOL_PROPERTY, "true"); // before anything logs
         }
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@link #main} runs it: bad input is one line and a usage hint, exit 2. */
+    public static CommandLine commandLine() {
+        UsageErrors errors = new UsageErrors();
+        return new CommandLine(new Main())
+                .setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors)
+                .registerConverter(Charset.class, UsageErrors::charset);
     }
 
     /** For {@code [serve] [--config FILE | --config=FILE]}: the config file, if any; empty for anything else. */
@@ -59,13 +75,5 @@ public final class Main implements Callable<Integer> {
             return Optional.of(Optional.of(Path.of(args[i].substring("--config=".length()))));
         }
         return Optional.empty();
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"qimen-server " + (v == null ? "dev" : v)};
-        }
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParameterException;
 /** Whom the simulated gateway signs as and how it reaches the service: the options {@code send} and {@code selftest} share. */
 final class CallerOptions {
 
-    @Option(names = "--app-key")
+    @Option(names = "--app-key", paramLabel = "KEY", description = "The app_key to sign as (required).")
     private String appKey;
 
     @Mixin
@@ -26,7 +26,7 @@ final class CallerOptions {
     @Option(names = "--sign-method", defaultValue = "md5", description = "md5, hmac or hmac-sha256 (default: ${DEFAULT-VALUE}).")
     private String signMethod;
 
-    @Option(names = "--customer-id")
+    @Option(names = "--customer-id", paramLabel = "ID", description = "The customerId parameter (default: none).")
     private String customerId;
 
     @Option(names = "--timeout", defaultValue = "30", description = "Seconds to wait for each answer (default: ${DEFAULT-VALUE}).")

@@ -1,6 +1,7 @@
 package io.qimencallback.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.ConfigLoader;
@@ -20,10 +21,14 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -35,9 +40,9 @@ import picocli.CommandLine.Spec;
  * environment): the SQLite file in {@code data_dir} — beside a running server, thanks to WAL — or the PostgreSQL inbox.
  */
 @Command(name = "inbox", mixinStandardHelpOptions = true,
-        description = "Read, acknowledge, retry and export inbox entries.",
+        description = "Read, acknowledge, retry, replay and export inbox entries.",
         subcommands = {InboxCommand.ListEntries.class, InboxCommand.Show.class, InboxCommand.Ack.class,
-                InboxCommand.Retry.class, InboxCommand.Export.class},
+                InboxCommand.Retry.class, InboxCommand.Replay.class, InboxCommand.Export.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:no such entry, or it cannot change that way", "2:bad usage or configuration",
                 "3:the inbox cannot be read"})
@@ -53,8 +58,8 @@ public final class InboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 2;
+        throw new ParameterException(spec.commandLine(), "Missing the verb: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** What a verb does with the opened store; its exit code. */
@@ -91,17 +96,41 @@ public final class InboxCommand implements Callable<Integer> {
         }
     }
 
-    static InboxStatus status(String s) {
-        return s == null ? null : InboxStatus.parse(s);
+    /** {@code --status}: a status by its name, or one line naming the statuses. */
+    static final class StatusConverter implements ITypeConverter<InboxStatus> {
+        @Override
+        public InboxStatus convert(String value) {
+            try {
+                return InboxStatus.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Entries, newest first, as a table.")
+    /** {@code --since}: an ISO-8601 instant. */
+    static final class InstantConverter implements ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not an instant such as 2026-11-01T00:00:00Z");
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Entries, newest first, as a table (or, with --json, as the admin API's GET /api/inbox).")
     static final class ListEntries implements Callable<Integer> {
+        private static final String[] HEADERS = {"ID", "RECEIVED", "METHOD", "CUSTOMER", "BUSINESS KEY", "STATUS", "TRY",
+                "LAST ERROR"};
+
         @ParentCommand
         InboxCommand parent;
 
-        @Option(names = "--status", description = "new, processing, done, failed or dead.")
-        String status;
+        @Option(names = "--status", converter = StatusConverter.class, description = "new, processing, done, failed or dead.")
+        InboxStatus status;
 
         @Option(names = "--method", description = "Normalized method, e.g. deliveryorder.create.")
         String method;
@@ -109,25 +138,63 @@ public final class InboxCommand implements Callable<Integer> {
         @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
         int limit;
 
+        @Option(names = "--json", description = "One JSON document: {entries: [...], counts: {...}, store}.")
+        boolean json;
+
         @Override
         public Integer call() {
             return parent.withStore((store, out, err) -> {
-                List<InboxEntry> entries = store.list(new InboxQuery(status(status), method, null, 0, Math.max(1, limit)));
-                out.printf("%-8s %-24s %-28s %-12s %-24s %-10s %-3s %s%n", "ID", "RECEIVED", "METHOD", "CUSTOMER",
-                        "BUSINESS KEY", "STATUS", "TRY", "LAST ERROR");
+                List<InboxEntry> entries = store.list(new InboxQuery(status, method, null, 0, Math.max(1, limit)));
+                Map<InboxStatus, Long> counts = store.counts();
+                if (json) {
+                    ObjectNode doc = JSON.createObjectNode();
+                    ArrayNode list = doc.putArray("entries");
+                    entries.forEach(e -> list.add(InboxJson.summary(e, false)));
+                    ObjectNode c = doc.putObject("counts");
+                    counts.forEach((k, v) -> c.put(k.dbName(), v));
+                    doc.put("store", store.description());
+                    out.println(JSON.writeValueAsString(doc));
+                    return 0;
+                }
+                List<String[]> rows = new ArrayList<>();
+                rows.add(HEADERS);
                 for (InboxEntry e : entries) {
                     ObjectNode j = InboxJson.summary(e, false);
                     String error = j.path("lastError").asText("");
-                    out.printf("%-8d %-24s %-28s %-12s %-24s %-10s %-3d %s%n", e.id(), e.received(), e.method(),
-                            e.customerId(), j.get("businessKey").asText(), e.status().dbName(), e.attempts(),
-                            error.length() > 60 ? error.substring(0, 60) + "…" : error);
+                    rows.add(new String[] {Long.toString(e.id()), e.received().toString(), e.method(),
+                            e.customerId() == null ? "" : e.customerId(), j.path("businessKey").asText(""),
+                            e.status().dbName(), Integer.toString(e.attempts()),
+                            error.length() > 60 ? error.substring(0, 60) + "…" : error});
                 }
-                Map<InboxStatus, Long> counts = store.counts();
+                table(rows).forEach(out::println);
                 out.println();
                 out.println("in " + store.description() + ": " + counts.entrySet().stream()
                         .map(c -> c.getValue() + " " + c.getKey().dbName()).reduce((a, b) -> a + ", " + b).orElse(""));
                 return 0;
             });
+        }
+
+        /** Columns as wide as their widest cell, two spaces apart; the last one as it is. */
+        static List<String> table(List<String[]> rows) {
+            int columns = rows.get(0).length;
+            int[] width = new int[columns];
+            for (String[] r : rows) {
+                for (int i = 0; i < columns; i++) {
+                    width[i] = Math.max(width[i], r[i].codePointCount(0, r[i].length()));
+                }
+            }
+            List<String> lines = new ArrayList<>();
+            for (String[] r : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < columns; i++) {
+                    line.append(r[i]);
+                    if (i < columns - 1) {
+                        line.append(" ".repeat(width[i] - r[i].codePointCount(0, r[i].length()) + 2));
+                    }
+                }
+                lines.add(line.toString().stripTrailing());
+            }
+            return lines;
         }
     }
 
@@ -137,11 +204,14 @@ public final class InboxCommand implements Callable<Integer> {
         @ParentCommand
         InboxCommand parent;
 
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The entry's id (see inbox list).")
         long id;
 
         @Option(names = "--reveal", description = "Show names, phones and addresses unmasked, and the exact body bytes.")
         boolean reveal;
+
+        @Option(names = "--json", description = "The same document on one line, for scripts (default: indented).")
+        boolean json;
 
         @Override
         public Integer call() {
@@ -151,7 +221,8 @@ public final class InboxCommand implements Callable<Integer> {
                     err.println("no inbox entry " + id);
                     return 1;
                 }
-                out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(InboxJson.detail(e.get(), reveal)));
+                ObjectNode doc = InboxJson.detail(e.get(), reveal);
+                out.println(json ? JSON.writeValueAsString(doc) : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
                 return 0;
             });
         }
@@ -162,7 +233,7 @@ public final class InboxCommand implements Callable<Integer> {
         @ParentCommand
         InboxCommand parent;
 
-        @Parameters(paramLabel = "ID")
+        @Parameters(paramLabel = "ID", description = "The entry's id (see inbox list).")
         long id;
 
         abstract ManualChange change();
@@ -201,35 +272,39 @@ public final class InboxCommand implements Callable<Integer> {
         }
     }
 
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Deliver an entry again, whatever its status (done too), attempts from zero; not one being"
+                    + " delivered right now.")
+    static final class Replay extends ChangeEntry {
+        @Override
+        ManualChange change() {
+            return ManualChange.REPLAY;
+        }
+    }
+
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Entries as JSON lines on stdout, newest first (personal data masked unless --reveal).")
     static final class Export implements Callable<Integer> {
         @ParentCommand
         InboxCommand parent;
 
-        @Option(names = "--status", description = "new, processing, done, failed or dead.")
-        String status;
+        @Option(names = "--status", converter = StatusConverter.class, description = "new, processing, done, failed or dead.")
+        InboxStatus status;
 
         @Option(names = "--method", description = "Normalized method, e.g. deliveryorder.create.")
         String method;
 
-        @Option(names = "--since", paramLabel = "INSTANT", description = "Received at or after, e.g. 2026-11-01T00:00:00Z.")
-        String since;
+        @Option(names = "--since", paramLabel = "INSTANT", converter = InstantConverter.class,
+                description = "Received at or after, e.g. 2026-11-01T00:00:00Z.")
+        Instant since;
 
         @Option(names = "--reveal", description = "Unmasked, with the exact body bytes (bodyBase64): for importing.")
         boolean reveal;
 
         @Override
         public Integer call() {
-            Instant from;
-            try {
-                from = since == null ? null : Instant.parse(since);
-            } catch (DateTimeParseException e) {
-                parent.spec.commandLine().getErr().println("--since: not an instant such as 2026-11-01T00:00:00Z");
-                return 2;
-            }
             return parent.withStore((store, out, err) -> {
-                store.forEach(new InboxQuery(status(status), method, from, 0, 0), e -> {
+                store.forEach(new InboxQuery(status, method, since, 0, 0), e -> {
                     try {
                         out.println(JSON.writeValueAsString(InboxJson.detail(e, reveal)));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {

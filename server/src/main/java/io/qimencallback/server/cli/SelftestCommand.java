@@ -1,5 +1,7 @@
 package io.qimencallback.server.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qimencallback.protocol.sign.SignMethod;
 import io.qimencallback.server.client.Fixture;
 import io.qimencallback.server.client.Fixtures;
@@ -44,6 +46,10 @@ public final class SelftestCommand implements Callable<Integer> {
     @Option(names = "--format", description = "xml or json (default: each API's usual format).")
     private String format;
 
+    @Option(names = "--json", description = "Print one JSON document instead (documented in the README): every"
+            + " verdict and the totals.")
+    private boolean json;
+
     @Override
     public Integer call() throws InterruptedException {
         SignMethod sm = caller.check(spec);
@@ -57,9 +63,17 @@ public final class SelftestCommand implements Callable<Integer> {
                 new SelfTest.Caller(caller.appKey(), caller.secret(), sm, caller.customerId(), format)).run(fixtures);
         if (report.unreachable().isPresent()) {
             System.err.println("no answer from " + url + ": " + report.unreachable().get());
+            if (json) {
+                Json.print(Json.object().put("url", url.toString()).put("reachable", false)
+                        .put("error", report.unreachable().get()));
+            }
             return 3;
         }
-        print(report);
+        if (json) {
+            printJson(report);
+        } else {
+            print(report);
+        }
         return report.passed() ? 0 : 1;
     }
 
@@ -75,6 +89,16 @@ public final class SelftestCommand implements Callable<Integer> {
                 .forEach(alarm -> System.out.println("!!! " + alarm));
         System.out.printf(Locale.ROOT, "%s: %d checks, %d failed, %d warnings (%s, sign_method=%s)%n",
                 failed == 0 ? "PASSED" : "FAILED", report.verdicts().size(), failed, warned, url, caller.signMethodName());
+    }
+
+    private void printJson(SelfTest.Report report) {
+        ObjectNode o = Json.object().put("url", url.toString()).put("reachable", true).put("signMethod", caller.signMethodName())
+                .put("passed", report.passed()).put("checks", report.verdicts().size())
+                .put("failed", count(report, Verdict.Result.FAIL)).put("warnings", count(report, Verdict.Result.WARN));
+        ArrayNode verdicts = o.putArray("verdicts");
+        report.verdicts().forEach(v -> verdicts.addObject().put("api", v.api()).put("check", v.check().label())
+                .put("result", v.result().name()).put("why", v.why()).put("alarm", v.alarm()));
+        Json.print(o);
     }
 
     private static long count(SelfTest.Report report, Verdict.Result result) {

@@ -8,6 +8,7 @@ import io.qimencallback.server.client.Fixtures;
 import io.qimencallback.server.client.GatewayClient;
 import io.qimencallback.server.client.GatewayRequest;
 import io.qimencallback.server.client.GatewayResponse;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.Charset;
@@ -74,7 +75,8 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--timestamp", description = "timestamp parameter verbatim (default: now, GMT+8).")
     private String timestamp;
 
-    @Option(names = "--charset", defaultValue = "UTF-8")
+    @Option(names = "--charset", defaultValue = "UTF-8", description = "Charset of the parameters and the body"
+            + " (default: ${DEFAULT-VALUE}).")
     private Charset charset;
 
     @Option(names = {"-v", "--verbose"}, description = "Also print the request.")
@@ -86,6 +88,10 @@ public final class SendCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", defaultValue = "1", paramLabel = "C", description = "With --repeat: calls in flight at once.")
     private int concurrency;
+
+    @Option(names = "--json", description = "Print one JSON document instead (documented in the README): the answer,"
+            + " or with --repeat the summary.")
+    private boolean json;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -110,7 +116,11 @@ public final class SendCommand implements Callable<Integer> {
         GatewayClient client = caller.client(url);
         if (repeat > 1) {
             BurstSummary summary = Burst.run(client, requests, repeat, concurrency);
-            System.out.print(summary.report(concurrency));
+            if (json) {
+                Json.print(summaryJson(summary));
+            } else {
+                System.out.print(summary.report(concurrency));
+            }
             if (summary.succeeded() == summary.sent()) {
                 return 0;
             }
@@ -127,11 +137,32 @@ public final class SendCommand implements Callable<Integer> {
             response = client.send(first);
         } catch (IOException e) {
             System.err.println("no answer from " + url + ": " + e);
+            if (json) {
+                Json.print(Json.object().put("url", url.toString()).put("answered", false).put("error", e.toString()));
+            }
             return 3;
         }
-        System.out.println("HTTP " + response.status() + " " + (response.contentType() == null ? "" : response.contentType()));
-        System.out.println(response.text());
-        return response.status() == 200 && response.isSuccess() ? 0 : 1;
+        boolean success = response.status() == 200 && response.isSuccess();
+        if (json) {
+            Json.print(Json.object().put("url", url.toString()).put("answered", true).put("httpStatus", response.status())
+                    .put("contentType", response.contentType()).put("flag", response.flag()).put("code", response.code())
+                    .put("message", response.message()).put("success", success).put("body", response.text()));
+        } else {
+            System.out.println("HTTP " + response.status() + " " + (response.contentType() == null ? "" : response.contentType()));
+            System.out.println(response.text());
+        }
+        return success ? 0 : 1;
+    }
+
+    private ObjectNode summaryJson(BurstSummary s) {
+        ObjectNode o = Json.object().put("url", url.toString()).put("sent", s.sent()).put("succeeded", s.succeeded())
+                .put("errors", s.errors()).put("concurrency", concurrency)
+                .put("elapsedSeconds", s.elapsed().toNanos() / 1e9).put("callsPerSecond", s.callsPerSecond());
+        ObjectNode outcomes = o.putObject("byOutcome");
+        s.byOutcome().forEach(outcomes::put);
+        o.putObject("latencyMs").put("p50", s.percentile(50).toNanos() / 1e6).put("p99", s.percentile(99).toNanos() / 1e6)
+                .put("max", s.percentile(100).toNanos() / 1e6);
+        return o;
     }
 
     private SignMethod checkUsage() {

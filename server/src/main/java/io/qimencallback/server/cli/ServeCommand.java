@@ -8,6 +8,8 @@ import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 /** Runs the server until SIGTERM or SIGINT, then drains and exits 0; SIGHUP re-reads the secrets file. */
@@ -26,16 +31,47 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML settings file (environment variables override it).")
     private Path config;
 
+    @Option(names = "--port", paramLabel = "PORT", description = "Public port the gateway calls (0 = any free port);"
+            + " overrides QIMEN_PORT and port in the settings file.")
+    private Integer port;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", description = "Admin port (console, /metrics, /health/ready;"
+            + " 0 = any free port); overrides QIMEN_ADMIN_PORT and admin_port in the settings file.")
+    private Integer adminPort;
+
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() {
-        return serve(config);
+        Map<String, String> overrides = new HashMap<>();
+        put(overrides, Setting.PORT, "--port", port);
+        put(overrides, Setting.ADMIN_PORT, "--admin-port", adminPort);
+        return serve(config, overrides);
+    }
+
+    private void put(Map<String, String> overrides, Setting setting, String option, Integer value) {
+        if (value == null) {
+            return;
+        }
+        if (value < 0 || value > 65535) {
+            throw new ParameterException(spec.commandLine(), option + ": not a port (0 to 65535): " + value);
+        }
+        overrides.put(setting.env(), Integer.toString(value));
     }
 
     public static int serve(Path configFile) {
+        return serve(configFile, Map.of());
+    }
+
+    /** @param overrides environment variables that win over the real environment (and so over the file) */
+    static int serve(Path configFile, Map<String, String> overrides) {
         ServerConfig config;
         HandlerRegistry handlers;
         try {
-            config = ConfigLoader.load(configFile, System.getenv());
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.putAll(overrides);
+            config = ConfigLoader.load(configFile, env);
             handlers = HandlerRegistry.builder().discover(ServeCommand.class.getClassLoader(), config.pluginsDir()).build();
         } catch (ConfigException e) {
             System.err.println("configuration error: " + e.getMessage());

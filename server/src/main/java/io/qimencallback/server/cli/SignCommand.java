@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Prints the sign of given parameters and body, computed exactly as the server verifies. */
 @Command(name = "sign", mixinStandardHelpOptions = true,
@@ -50,7 +51,8 @@ public final class SignCommand implements Callable<Integer> {
     public Integer call() {
         String secret = secretOption.require(spec);
         SignMethod method = SignMethod.fromWireName(signMethod)
-                .orElseThrow(() -> new IllegalArgumentException("unknown sign method " + signMethod));
+                .orElseThrow(() -> new ParameterException(spec.commandLine(), "unknown sign method " + signMethod
+                        + " (md5, hmac or hmac-sha256)"));
         Map<String, String> all = new LinkedHashMap<>(UrlEncoding.parseQuery(query, charset));
         byte[] bytes = body == null ? null : KeyValues.read(body);
         if (form && bytes != null) {

@@ -7,15 +7,20 @@ import io.qimencallback.protocol.sign.SignMethod;
 import io.qimencallback.protocol.sign.SignatureEvidence;
 import io.qimencallback.protocol.sign.SignatureExplainer;
 import io.qimencallback.protocol.sign.SignatureExplanation;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -41,6 +46,10 @@ public final class VerifyCommand implements Callable<Integer> {
             + " request's sign_method were M (default: the request's own).")
     private String signMethod;
 
+    @Option(names = "--json", description = "Print one JSON document instead (documented in the README): the"
+            + " outcome, the string digested, the variants, the first difference and the notes.")
+    private boolean json;
+
     @Spec
     private CommandSpec spec;
 
@@ -48,8 +57,7 @@ public final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         String secret = secretOption.require(spec);
         if (signMethod != null && SignMethod.fromWireName(signMethod).isEmpty()) {
-            System.err.println("unknown sign method " + signMethod + " (md5, hmac or hmac-sha256)");
-            return 2;
+            throw usage("unknown sign method " + signMethod + " (md5, hmac or hmac-sha256)");
         }
         SignatureEvidence evidence;
         String senderString = null;
@@ -60,15 +68,12 @@ public final class VerifyCommand implements Callable<Integer> {
                 senderString = stripOneLineEnd(Files.readString(canonical, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
-            System.err.println("cannot read " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")");
-            return 2;
+            throw usage("cannot read " + e.getMessage() + " (" + e.getClass().getSimpleName() + ")");
         } catch (IllegalArgumentException e) {
-            System.err.println(capture + ": " + e.getMessage());
-            return 2;
+            throw usage(capture + ": " + e.getMessage());
         } catch (QimenException e) {
-            System.err.println(capture + ": the server would refuse it before any signature check: "
+            throw usage(capture + ": the server would refuse it before any signature check: "
                     + e.errorCode().code() + ": " + e.getMessage());
-            return 2;
         }
         if (signMethod != null) {
             evidence = new SignatureEvidence(evidence.base(), evidence.sources(), evidence.bodyLength(),
@@ -76,8 +81,39 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         SignatureExplanation explanation = SignatureExplainer.explain(evidence, secret, senderString);
         // the explainer masks the secret; this is the last line of defence for a secret that also appears elsewhere
-        System.out.print(explanation.render().replace(secret, SignatureExplainer.SECRET_MASK));
+        UnaryOperator<String> mask = text -> text == null ? null : text.replace(secret, SignatureExplainer.SECRET_MASK);
+        if (json) {
+            Json.print(toJson(explanation, mask));
+        } else {
+            System.out.print(mask.apply(explanation.render()));
+        }
         return explanation.verified() ? 0 : 1;
+    }
+
+    private static ObjectNode toJson(SignatureExplanation x, UnaryOperator<String> mask) {
+        ObjectNode o = Json.object().put("verified", x.verified()).put("receivedSign", x.receivedSign())
+                .put("signMethod", x.signMethod()).put("bodyLength", x.bodyLength()).put("bodySigned", x.bodySigned());
+        ObjectNode params = o.putObject("parameters");
+        x.sources().forEach((name, source) -> params.put(name, source.name().toLowerCase(Locale.ROOT)));
+        o.put("canonicalVariant", x.canonicalVariant()).put("canonical", mask.apply(x.canonical()))
+                .put("canonicalLength", x.canonicalLength()).put("canonicalTruncated", x.canonicalTruncated());
+        ArrayNode variants = o.putArray("variants");
+        x.variants().forEach(v -> variants.addObject().put("secretIndex", v.secretIndex())
+                .put("signMethod", v.method().wireName()).put("blankPairs", v.blankPairs())
+                .put("expected", v.expected()).put("match", v.matched()));
+        x.difference().ifPresentOrElse(d -> o.putObject("difference").put("index", d.index())
+                        .put("comparedWith", d.comparedWith()).put("expectedWindow", mask.apply(d.expectedWindow()))
+                        .put("foundWindow", mask.apply(d.foundWindow())).put("expected", mask.apply(d.expected()))
+                        .put("found", mask.apply(d.found())).put("hint", d.hint().orElse(null)),
+                () -> o.putNull("difference"));
+        ArrayNode notes = o.putArray("notes");
+        x.notes().forEach(n -> notes.add(mask.apply(n)));
+        o.put("explanation", mask.apply(x.render()));
+        return o;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
     private static String stripOneLineEnd(String s) {

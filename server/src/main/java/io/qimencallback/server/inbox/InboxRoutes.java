@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/inbox?status=&method=&since=&before=&limit=} — entries newest first, and counts by status;</li>
  *   <li>{@code GET /api/inbox/{id}[?reveal=true]} — one entry with parameters and body (masked unless revealed);</li>
  *   <li>{@code POST /api/inbox/{id}/ack} — mark done (processed by the consumer);</li>
- *   <li>{@code POST /api/inbox/{id}/retry} — make a failed or dead entry due again, attempts from zero.</li>
+ *   <li>{@code POST /api/inbox/{id}/retry} — make a failed or dead entry due again, attempts from zero;</li>
+ *   <li>{@code POST /api/inbox/{id}/replay} — deliver any entry again (done too), attempts from zero.</li>
  * </ul>
  * All run on the admin worker pool (they query the database), never on the event loop.
  */
@@ -44,7 +45,8 @@ public final class InboxRoutes implements AdminRoutes {
         router.get("/api/inbox", this::list)
                 .get("/api/inbox/*", this::detail)
                 .post("/api/inbox/*/ack", r -> change(r, ManualChange.ACK))
-                .post("/api/inbox/*/retry", r -> change(r, ManualChange.RETRY));
+                .post("/api/inbox/*/retry", r -> change(r, ManualChange.RETRY))
+                .post("/api/inbox/*/replay", r -> change(r, ManualChange.REPLAY));
     }
 
     private AdminResponse list(AdminRequest r) throws SQLException {

@@ -406,6 +406,17 @@ public final class InboxStore implements AutoCloseable {
         return n == 1 ? Change.CHANGED : get(id).isPresent() ? Change.CONFLICT : Change.NOT_FOUND;
     }
 
+    /**
+     * Makes any entry due now, attempts from zero — done ones too, to deliver them again; not one being delivered
+     * (a claim whose lease has not run out), whose outcome would then be lost.
+     */
+    public Change replay(long id, Instant now) throws SQLException {
+        int n = update("UPDATE qimen_inbox SET status = 'new', attempts = 0, next_attempt_at = ?, locked_by = NULL,"
+                + " locked_until = NULL, updated_at = ? WHERE id = ? AND (status <> 'processing' OR locked_until < ?)",
+                now.toEpochMilli(), now.toEpochMilli(), id, now.toEpochMilli());
+        return n == 1 ? Change.CHANGED : get(id).isPresent() ? Change.CONFLICT : Change.NOT_FOUND;
+    }
+
     /** Marks an entry done by hand (a consumer of the admin API has processed it); not one being delivered. */
     public Change acknowledge(long id, Instant now) throws SQLException {
         int n = update("UPDATE qimen_inbox SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = ?"

@@ -2,13 +2,19 @@ package io.qimencallback.server.inbox;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What a person may do to an entry by hand: one rule for the admin API and the command line. */
 public enum ManualChange {
     /** The consumer has processed it: {@code done}. */
     ACK(InboxStatus.DONE, "only new, failed or dead entries can be acknowledged"),
     /** Deliver it again, attempts from zero: {@code new}. */
-    RETRY(InboxStatus.NEW, "only failed or dead entries can be retried");
+    RETRY(InboxStatus.NEW, "only failed or dead entries can be retried"),
+    /** Deliver it again whatever its status (done too), attempts from zero: {@code new}; not one being delivered. */
+    REPLAY(InboxStatus.NEW, "it is being delivered now; replay it once that delivery has ended");
+
+    private static final Logger log = LoggerFactory.getLogger(ManualChange.class);
 
     private final InboxStatus result;
     private final String refusal;
@@ -19,7 +25,15 @@ public enum ManualChange {
     }
 
     public InboxStore.Change apply(InboxStore store, long id, Instant now) throws SQLException {
-        return this == ACK ? store.acknowledge(id, now) : store.retry(id, now);
+        InboxStore.Change c = switch (this) {
+            case ACK -> store.acknowledge(id, now);
+            case RETRY -> store.retry(id, now);
+            case REPLAY -> store.replay(id, now);
+        };
+        if (this == REPLAY && c == InboxStore.Change.CHANGED) {
+            log.info("inbox: entry {} replayed by hand: due for delivery again", id); // the id, never the content
+        }
+        return c;
     }
 
     /** The entry's status once changed. */

@@ -11,6 +11,7 @@ import io.qimencallback.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,5 +78,51 @@ class InboxCommandTest {
         Run r = Cli.run("inbox", "--config", config.toString(), "list");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.out()).doesNotContain("secret-pw");
+    }
+
+    @Test
+    void listColumnsFitTheDataAndJsonIsOneDocument() throws Exception {
+        Path data = dir.resolve("data");
+        Path config = Files.writeString(dir.resolve("qimen.yml"), "data_dir: " + data + "\n");
+        try (TestServer s = TestServer.start(c -> c.dataDir(data))) {
+            s.send(s.call("wdt.wms.stockout.sales.querywithdetail").customerId("A-VERY-LONG-CUSTOMER-ID-0001")
+                    .jsonBody("{\"shop_no\":\"S1\"}"));
+            s.send(s.call("deliveryorder.create").customerId("C1").xmlBody(Samples.text("deliveryorder.create.request.xml")));
+
+            Run list = Cli.run("inbox", "--config", config.toString(), "list");
+            assertThat(list.exit()).as(list.err()).isZero();
+            List<String> lines = list.out().lines().toList();
+            String header = lines.get(0);
+            assertThat(header).startsWith("ID  ");
+            for (String column : List.of("METHOD", "CUSTOMER", "BUSINESS KEY", "STATUS", "TRY")) {
+                int at = header.indexOf(column);
+                for (String row : lines.subList(1, 3)) {
+                    assertThat(row.charAt(at - 1)).as("%s in\n%s", column, list.out()).isEqualTo(' ');
+                    assertThat(row.charAt(at - 2)).as("%s in\n%s", column, list.out()).isEqualTo(' ');
+                    assertThat(row.charAt(at)).as("%s in\n%s", column, list.out()).isNotEqualTo(' ');
+                }
+            }
+            assertThat(lines.get(1).substring(header.indexOf("STATUS"))).startsWith("new");
+
+            Run json = Cli.run("inbox", "--config", config.toString(), "list", "--json", "--status", "NEW");
+            assertThat(json.out().strip()).doesNotContain("\n");
+            JsonNode doc = JSON.readTree(json.out());
+            assertThat(doc.get("entries")).hasSize(2);
+            assertThat(doc.at("/entries/0/method").asText()).isEqualTo("deliveryorder.create");
+            assertThat(doc.at("/entries/1/customerId").asText()).isEqualTo("A-VERY-LONG-CUSTOMER-ID-0001");
+            assertThat(doc.at("/counts/new").asLong()).isEqualTo(2);
+            assertThat(doc.get("store").asText()).isNotEmpty();
+            // the same shape as the admin API's list
+            JsonNode api = JSON.readTree(s.admin("/api/inbox?status=new").body());
+            assertThat(doc.get("entries")).isEqualTo(api.get("entries"));
+
+            long id = doc.at("/entries/0/id").asLong();
+            Run show = Cli.run("inbox", "--config", config.toString(), "show", Long.toString(id), "--json");
+            assertThat(show.out().strip()).doesNotContain("\n");
+            JsonNode entry = JSON.readTree(show.out());
+            assertThat(entry.get("id").asLong()).isEqualTo(id);
+            assertThat(entry.get("masked").asBoolean()).isTrue();
+            assertThat(entry.get("body").asText()).contains("138****0000");
+        }
     }
 }
