@@ -92,7 +92,7 @@ row() { # row LABEL RESULT RSS_KB: requests/s, p50, p99, peak RSS, ratio to the 
   awk -v l="$1" -v r="$(field rps "$2")" -v p50="$(field p50_us "$2")" -v p99="$(field p99_us "$2")" -v rss="${3:-0}" \
       -v c="$(field rps "$CEILING")" -v b="$(field rps "$BASELINE")" 'BEGIN {
     printf "| %s | %.0f | %.2f ms | %.2f ms | %s | %.2fx | %.2fx |\n", l, r, p50 / 1000, p99 / 1000,
-      (rss > 0 ? sprintf("%.0f MiB", rss / 1024) : ""), r / c, r / b }'
+      (rss > 0 ? sprintf("%.0f MiB", rss / 1024) : ""), r / (c > 0 ? c : 1), r / (b > 0 ? b : 1) }'
 }
 half() { # half LABEL RESULT: a fixed-delay run, its own rate
   awk -v l="$1" -v r="$(field rps "$2")" -v p50="$(field p50_us "$2")" -v p99="$(field p99_us "$2")" 'BEGIN {
@@ -110,8 +110,8 @@ echo
 awk -v a0="$ALLOC0" -v a1="$ALLOC1" -v n0="$COUNT0" -v n1="$COUNT1" -v qp99="$(field p99_us "$MAX")" \
     -v cp99="$(field p99_us "$CEILING")" -v ready="$READY_MS" -v bad="$NOT_SUCCESS" -v heap="${HEAP:-the JVM default}" \
     -v ok="$(( $(field success "$CEILING") + $(field success "$BASELINE") + $(field success "$MAX") ))" 'BEGIN {
-  printf "- qimen p99 at saturation: %.1fx the ceiling'\''s\n", qp99 / cp99
-  printf "- allocation per request (qimen): %.1f KiB (all threads, measured over the maximum run)\n", (a1 - a0) / (n1 - n0) / 1024
+  printf "- qimen p99 at saturation: %.1fx the ceiling'\''s\n", qp99 / (cp99 > 0 ? cp99 : 1)
+  if (n1 > n0) printf "- allocation per request (qimen): %.1f KiB (all threads, measured over the maximum run)\n", (a1 - a0) / (n1 - n0) / 1024
   printf "- heap: %s, the same for all three\n", heap
   printf "- qimen ready (admin /health/ready answers 200) %d ms after the JVM was started\n", ready
   printf "- success answers counted by wrk in the three maximum runs: %d; qimen calls not answered success (its metrics): %d\n", ok, bad
