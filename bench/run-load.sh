@@ -53,6 +53,7 @@ half_delay() { # half_delay RPS: each connection waits CONNECTIONS/(RPS/2) s bet
 }
 stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 java -cp "$JAR" io.qimencallback.bench.WrkScript "$WORK/calls.lua" 64
 
 # --- ceiling ---
@@ -62,6 +63,7 @@ run_wrk "ceiling warm-up" "$CEILING_PORT" "$WARMUP"
 run_wrk ceiling "$CEILING_PORT" "$DURATION"; CEILING=$R
 run_wrk ceiling-half "$CEILING_PORT" "$DURATION" "$(half_delay "$(field rps "$CEILING")")"; CEILING_HALF=$R
 CEILING_RSS=$(awk '/VmHWM/ { print $2 }' /proc/$CPID/status)
+CEILING_THREADS=$(awk '/^Threads/ { print $2 }' /proc/$CPID/status)
 stop "$CPID"
 
 # --- baseline: Tomcat 9 + SpiUtils.checkSign + Jackson XML ---
@@ -72,6 +74,7 @@ run_wrk "baseline warm-up" "$BASELINE_PORT" "$WARMUP"
 run_wrk baseline "$BASELINE_PORT" "$DURATION"; BASELINE=$R
 run_wrk baseline-half "$BASELINE_PORT" "$DURATION" "$(half_delay "$(field rps "$BASELINE")")"; BASELINE_HALF=$R
 BASELINE_RSS=$(awk '/VmHWM/ { print $2 }' /proc/$BPID/status)
+BASELINE_THREADS=$(awk '/^Threads/ { print $2 }' /proc/$BPID/status)
 stop "$BPID"
 
 # --- qimen ---
@@ -88,6 +91,7 @@ run_wrk qimen "$PORT" "$DURATION"; MAX=$R
 ALLOC1=$(metric bench_allocated_bytes); COUNT1=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
 run_wrk qimen-half "$PORT" "$DURATION" "$(half_delay "$(field rps "$MAX")")"; HALF=$R
 RSS_KB=$(awk '/VmHWM/ { print $2 }' /proc/$QPID/status)
+QIMEN_THREADS=$(awk '/^Threads/ { print $2 }' /proc/$QPID/status)
 NOT_SUCCESS=$(( $(metric 'qimen_requests_seconds_count{') - $(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}') ))
 
 row() { # row LABEL RESULT RSS_KB: requests/s, p50, p99, peak RSS, ratio to the ceiling and to the baseline
@@ -111,11 +115,15 @@ half "qimen-callback-server at about half its maximum" "$HALF"
 echo
 awk -v a0="$ALLOC0" -v a1="$ALLOC1" -v n0="$COUNT0" -v n1="$COUNT1" -v qp99="$(field p99_us "$MAX")" \
     -v cp99="$(field p99_us "$CEILING")" -v ready="$READY_MS" -v bad="$NOT_SUCCESS" -v heap="${HEAP:-the JVM default}" \
-    -v ok="$(( $(field success "$CEILING") + $(field success "$BASELINE") + $(field success "$MAX") ))" 'BEGIN {
+    -v ok="$(( $(field success "$CEILING") + $(field success "$BASELINE") + $(field success "$MAX") ))" \
+    -v threads="ceiling $CEILING_THREADS, baseline $BASELINE_THREADS, qimen $QIMEN_THREADS" \
+    -v load="before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
   printf "- qimen p99 at saturation: %.1fx the ceiling'\''s\n", qp99 / (cp99 > 0 ? cp99 : 1)
   if (n1 > n0) printf "- allocation per request (qimen): %.1f KiB (all threads, measured over the maximum run)\n", (a1 - a0) / (n1 - n0) / 1024
   printf "- heap: %s, the same for all three\n", heap
   printf "- qimen ready (admin /health/ready answers 200) %d ms after the JVM was started\n", ready
+  printf "- JVM threads of each server after its runs: %s (the scheduler shares the cores per thread)\n", threads
+  printf "- load average (1, 5, 15 min) %s the run\n", load
   printf "- success answers counted by wrk in the three maximum runs: %d; qimen calls not answered success (its metrics): %d\n", ok, bad
 }'
 [[ "$NOT_SUCCESS" -eq 0 && "$BAD" -eq 0 ]] || {
