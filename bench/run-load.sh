@@ -117,13 +117,13 @@ awk -v a0="$ALLOC0" -v a1="$ALLOC1" -v n0="$COUNT0" -v n1="$COUNT1" -v qp99="$(f
     -v cp99="$(field p99_us "$CEILING")" -v ready="$READY_MS" -v bad="$NOT_SUCCESS" -v heap="${HEAP:-the JVM default}" \
     -v ok="$(( $(field success "$CEILING") + $(field success "$BASELINE") + $(field success "$MAX") ))" \
     -v threads="ceiling $CEILING_THREADS, baseline $BASELINE_THREADS, qimen $QIMEN_THREADS" \
-    -v load="before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+    -v loadavg="before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
   printf "- qimen p99 at saturation: %.1fx the ceiling'\''s\n", qp99 / (cp99 > 0 ? cp99 : 1)
   if (n1 > n0) printf "- allocation per request (qimen): %.1f KiB (all threads, measured over the maximum run)\n", (a1 - a0) / (n1 - n0) / 1024
   printf "- heap: %s, the same for all three\n", heap
   printf "- qimen ready (admin /health/ready answers 200) %d ms after the JVM was started\n", ready
   printf "- JVM threads of each server after its runs: %s (the scheduler shares the cores per thread)\n", threads
-  printf "- load average (1, 5, 15 min) %s the run\n", load
+  printf "- load average (1, 5, 15 min) %s the run\n", loadavg
   printf "- success answers counted by wrk in the three maximum runs: %d; qimen calls not answered success (its metrics): %d\n", ok, bad
 }'
 [[ "$NOT_SUCCESS" -eq 0 && "$BAD" -eq 0 ]] || {
