@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Load test: the qimen server against a bare Netty ceiling, same machine, same run, loopback only.
-#   bench/run-load.sh                 # defaults: 64 connections, 2 wrk threads, 20 s per measurement
+# Load test: the qimen server against a bare Netty ceiling and against the baseline integrators run today (a Tomcat 9
+# servlet around the SDK's SpiUtils), same machine, same run, same pre-signed calls, loopback only.
+#   bench/run-load.sh                 # defaults: 64 connections, 2 wrk threads, 40 s warm-up + 2 x 20 s per server (~4.5 min)
 #   CONNECTIONS=64 DURATION=20 HEAP="-Xms64m -Xmx128m" bench/run-load.sh
-# Installs wrk from Debian when it is missing (as root; otherwise says so). Prints a Markdown table; every process it starts is stopped on exit.
+# Installs wrk from Debian when it is missing (as root; otherwise says so). Prints a Markdown table; every process it
+# starts is stopped on exit. Fails when any server answered anything but <flag>success</flag>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,10 +12,12 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-40}
-HEAP=${HEAP:--Xms64m -Xmx128m}
+HEAP=${HEAP:-}   # empty: the JVM's default heap, as a user starts a server; when set, the same for all three
 PORT=${PORT:-18080}
 ADMIN_PORT=${ADMIN_PORT:-19090}
 CEILING_PORT=${CEILING_PORT:-18081}
+BASELINE_PORT=${BASELINE_PORT:-18082}
+SECRET=demo-secret-0123456789   # the sample app's secret (Samples.SECRET), which WrkScript signs with
 
 source .ci/lib.sh
 need_tools wrk=wrk curl=curl
@@ -28,56 +32,99 @@ await() { # await URL: up to 30 s
   for _ in $(seq 1 3000); do curl -fs -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.01; done
   echo "not ready: $1" >&2; exit 1
 }
-run_wrk() { # run_wrk PORT SECONDS [DELAY_MS] -> prints the RESULT line
-  WRK_DELAY_MS=${3:-0} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency -s "$WORK/calls.lua" "http://127.0.0.1:$1/qimen" \
-    | grep '^RESULT'
-}
+await_port() { await_tcp 127.0.0.1 "$1" 30 || { echo "not listening: 127.0.0.1:$1" >&2; exit 1; }; }
 field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
+BAD=0      # answers other than success (and socket errors in measured runs), over every wrk run of every server
+BAD_WHERE=""
+R=""
+run_wrk() { # run_wrk NAME PORT SECONDS [DELAY_MS] -> the RESULT line in R (no subshell: BAD must survive)
+  local out n
+  out=$(WRK_DELAY_MS=${4:-0} wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3"s --latency -s "$WORK/calls.lua" "http://127.0.0.1:$2/qimen")
+  R=$(grep '^RESULT' <<<"$out" || true)
+  [[ -n $R ]] || { echo "wrk printed no RESULT line for $1:" >&2; echo "$out" >&2; exit 1; }
+  # a wrong answer fails any run; a socket error (wrk's 2 s timeout) only a measured run, not the warm-up's JIT start
+  n=$(field not_success "$R")
+  [[ $1 == *warm-up ]] || n=$(( n + $(field errors "$R") ))
+  if (( n > 0 || $(field success "$R") == 0 )); then BAD=$((BAD + n + 1)); BAD_WHERE+=" $1($R)"; fi
+}
 metric() { curl -fs "http://127.0.0.1:$ADMIN_PORT/metrics" | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
+half_delay() { # half_delay RPS: each connection waits CONNECTIONS/(RPS/2) s between its requests
+  awk -v c="$CONNECTIONS" -v r="$1" 'BEGIN { d = c * 1000 / (r / 2); printf "%d", (d < 1 ? 1 : d) }'
+}
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 java -cp "$JAR" io.qimencallback.bench.WrkScript "$WORK/calls.lua" 64
 
 # --- ceiling ---
-java $HEAP -cp "$JAR" io.qimencallback.bench.CeilingServer "$CEILING_PORT" >"$WORK/ceiling.log" 2>&1 & PIDS+=($!)
-for _ in $(seq 1 3000); do (exec 3<>/dev/tcp/127.0.0.1/$CEILING_PORT) 2>/dev/null && break; sleep 0.01; done
-run_wrk "$CEILING_PORT" "$WARMUP" >/dev/null
-CEILING=$(run_wrk "$CEILING_PORT" "$DURATION")
-kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+java $HEAP -cp "$JAR" io.qimencallback.bench.CeilingServer "$CEILING_PORT" >"$WORK/ceiling.log" 2>&1 & CPID=$!; PIDS+=($CPID)
+await_port "$CEILING_PORT"
+run_wrk "ceiling warm-up" "$CEILING_PORT" "$WARMUP"
+run_wrk ceiling "$CEILING_PORT" "$DURATION"; CEILING=$R
+run_wrk ceiling-half "$CEILING_PORT" "$DURATION" "$(half_delay "$(field rps "$CEILING")")"; CEILING_HALF=$R
+CEILING_RSS=$(awk '/VmHWM/ { print $2 }' /proc/$CPID/status)
+CEILING_THREADS=$(awk '/^Threads/ { print $2 }' /proc/$CPID/status)
+stop "$CPID"
+
+# --- baseline: Tomcat 9 + SpiUtils.checkSign + Jackson XML ---
+BASELINE_SECRET=$SECRET java $HEAP -cp "$JAR" io.qimencallback.bench.SpiUtilsBaseline "$BASELINE_PORT" \
+  >"$WORK/baseline.log" 2>&1 & BPID=$!; PIDS+=($BPID)
+await_port "$BASELINE_PORT"
+run_wrk "baseline warm-up" "$BASELINE_PORT" "$WARMUP"
+run_wrk baseline "$BASELINE_PORT" "$DURATION"; BASELINE=$R
+run_wrk baseline-half "$BASELINE_PORT" "$DURATION" "$(half_delay "$(field rps "$BASELINE")")"; BASELINE_HALF=$R
+BASELINE_RSS=$(awk '/VmHWM/ { print $2 }' /proc/$BPID/status)
+BASELINE_THREADS=$(awk '/^Threads/ { print $2 }' /proc/$BPID/status)
+stop "$BPID"
 
 # --- qimen ---
 START=$(date +%s%N)
-QIMEN_PORT=$PORT QIMEN_ADMIN_PORT=$ADMIN_PORT QIMEN_BIND=127.0.0.1 QIMEN_APPS="12345678:demo-secret-0123456789" \
+QIMEN_PORT=$PORT QIMEN_ADMIN_PORT=$ADMIN_PORT QIMEN_BIND=127.0.0.1 QIMEN_APPS="12345678:$SECRET" \
   QIMEN_DATA_DIR="$WORK/data" \
   QIMEN_ACCESS_LOG_LEVEL=${QIMEN_ACCESS_LOG_LEVEL:-INFO} \
   java $HEAP -cp "$JAR" io.qimencallback.bench.BenchServer >"$WORK/qimen.log" 2>&1 & QPID=$!; PIDS+=($QPID)
 await "http://127.0.0.1:$ADMIN_PORT/health/ready"
 READY_MS=$(( ($(date +%s%N) - START) / 1000000 ))
-run_wrk "$PORT" "$WARMUP" >/dev/null
+run_wrk "qimen warm-up" "$PORT" "$WARMUP"
 ALLOC0=$(metric bench_allocated_bytes); COUNT0=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
-MAX=$(run_wrk "$PORT" "$DURATION")
+run_wrk qimen "$PORT" "$DURATION"; MAX=$R
 ALLOC1=$(metric bench_allocated_bytes); COUNT1=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
-RPS=$(field rps "$MAX")
-# fixed rate at half the measured maximum: each connection waits CONNECTIONS/(RPS/2) s between its requests
-DELAY_MS=$(awk -v c="$CONNECTIONS" -v r="$RPS" 'BEGIN { d = c * 1000 / (r / 2); printf "%d", (d < 1 ? 1 : d) }')
-HALF=$(run_wrk "$PORT" "$DURATION" "$DELAY_MS")
+run_wrk qimen-half "$PORT" "$DURATION" "$(half_delay "$(field rps "$MAX")")"; HALF=$R
 RSS_KB=$(awk '/VmHWM/ { print $2 }' /proc/$QPID/status)
+QIMEN_THREADS=$(awk '/^Threads/ { print $2 }' /proc/$QPID/status)
 NOT_SUCCESS=$(( $(metric 'qimen_requests_seconds_count{') - $(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}') ))
 
-CEIL_RPS=$(field rps "$CEILING")
-awk -v q="$RPS" -v c="$CEIL_RPS" -v a0="$ALLOC0" -v a1="$ALLOC1" -v n0="$COUNT0" -v n1="$COUNT1" \
-    -v qp50="$(field p50_us "$MAX")" -v qp99="$(field p99_us "$MAX")" -v cp50="$(field p50_us "$CEILING")" \
-    -v cp99="$(field p99_us "$CEILING")" -v hr="$(field rps "$HALF")" -v hp50="$(field p50_us "$HALF")" \
-    -v hp99="$(field p99_us "$HALF")" -v rss="$RSS_KB" -v ready="$READY_MS" -v bad="$NOT_SUCCESS" \
-    -v conns="$CONNECTIONS" -v heap="$HEAP" 'BEGIN {
-  printf "| run (%d connections, loopback, 2 cores shared with wrk) | requests/s | p50 | p99 |\n", conns
-  printf "|---|---|---|---|\n"
-  printf "| ceiling: bare Netty, fixed answer | %.0f | %.2f ms | %.2f ms |\n", c, cp50 / 1000, cp99 / 1000
-  printf "| qimen-callback-server, maximum | %.0f (%.0f%% of ceiling) | %.2f ms | %.2f ms |\n", q, 100 * q / c, qp50 / 1000, qp99 / 1000
-  printf "| qimen-callback-server, fixed rate at half the maximum | %.0f | %.2f ms | %.2f ms |\n", hr, hp50 / 1000, hp99 / 1000
-  printf "\n"
-  printf "- allocation per request: %.1f KiB (all threads, measured over the maximum run)\n", (a1 - a0) / (n1 - n0) / 1024
-  printf "- peak RSS of the server: %.0f MiB with %s\n", rss / 1024, heap
-  printf "- ready (admin /health/ready answers 200) %d ms after the JVM was started\n", ready
-  printf "- calls not answered success during the runs: %d\n", bad
+row() { # row LABEL RESULT RSS_KB: requests/s, p50, p99, peak RSS, ratio to the ceiling and to the baseline
+  awk -v l="$1" -v r="$(field rps "$2")" -v p50="$(field p50_us "$2")" -v p99="$(field p99_us "$2")" -v rss="${3:-0}" \
+      -v c="$(field rps "$CEILING")" -v b="$(field rps "$BASELINE")" 'BEGIN {
+    printf "| %s | %.0f | %.2f ms | %.2f ms | %s | %.2fx | %.2fx |\n", l, r, p50 / 1000, p99 / 1000,
+      (rss > 0 ? sprintf("%.0f MiB", rss / 1024) : ""), r / (c > 0 ? c : 1), r / (b > 0 ? b : 1) }'
+}
+half() { # half LABEL RESULT: a fixed-delay run, its own rate
+  awk -v l="$1" -v r="$(field rps "$2")" -v p50="$(field p50_us "$2")" -v p99="$(field p99_us "$2")" 'BEGIN {
+    printf "| %s | %.0f | %.2f ms | %.2f ms | | | |\n", l, r, p50 / 1000, p99 / 1000 }'
+}
+echo "| server ($CONNECTIONS connections, loopback, 2 cores shared with wrk) | requests/s | p50 | p99 | peak RSS | vs ceiling | vs baseline |"
+echo "|---|---|---|---|---|---|---|"
+row "ceiling: bare Netty, fixed answer" "$CEILING" "$CEILING_RSS"
+row "baseline: Tomcat 9 servlet, SpiUtils.checkSign + Jackson XML" "$BASELINE" "$BASELINE_RSS"
+row "qimen-callback-server" "$MAX" "$RSS_KB"
+half "ceiling at about half its maximum" "$CEILING_HALF"
+half "baseline at about half its maximum" "$BASELINE_HALF"
+half "qimen-callback-server at about half its maximum" "$HALF"
+echo
+awk -v a0="$ALLOC0" -v a1="$ALLOC1" -v n0="$COUNT0" -v n1="$COUNT1" -v qp99="$(field p99_us "$MAX")" \
+    -v cp99="$(field p99_us "$CEILING")" -v ready="$READY_MS" -v bad="$NOT_SUCCESS" -v heap="${HEAP:-the JVM default}" \
+    -v ok="$(( $(field success "$CEILING") + $(field success "$BASELINE") + $(field success "$MAX") ))" \
+    -v threads="ceiling $CEILING_THREADS, baseline $BASELINE_THREADS, qimen $QIMEN_THREADS" \
+    -v loadavg="before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+  printf "- qimen p99 at saturation: %.1fx the ceiling'\''s\n", qp99 / (cp99 > 0 ? cp99 : 1)
+  if (n1 > n0) printf "- allocation per request (qimen): %.1f KiB (all threads, measured over the maximum run)\n", (a1 - a0) / (n1 - n0) / 1024
+  printf "- heap: %s, the same for all three\n", heap
+  printf "- qimen ready (admin /health/ready answers 200) %d ms after the JVM was started\n", ready
+  printf "- JVM threads of each server after its runs: %s (the scheduler shares the cores per thread)\n", threads
+  printf "- load average (1, 5, 15 min) %s the run\n", loadavg
+  printf "- success answers counted by wrk in the three maximum runs: %d; qimen calls not answered success (its metrics): %d\n", ok, bad
 }'
-[[ "$NOT_SUCCESS" -eq 0 ]] || { echo "FAILED: $NOT_SUCCESS call(s) were not answered success" >&2; exit 1; }
+[[ "$NOT_SUCCESS" -eq 0 && "$BAD" -eq 0 ]] || {
+  echo "FAILED: not every call was answered success (qimen metrics: $NOT_SUCCESS; wrk runs:${BAD_WHERE:- none})" >&2; exit 1; }

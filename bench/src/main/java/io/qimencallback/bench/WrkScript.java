@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * Writes a wrk Lua script holding freshly signed {@code deliveryorder.create} calls (the ~2.4 KiB sample body, each
  * with its own document code, timestamp = now), sent round-robin. With {@code WRK_DELAY_MS} set, each connection waits
  * that long between requests (fixed-rate runs); with {@code WRK_OFFSET}, it starts at that call (so that a measured run
- * does not resend what its warm-up sent). Usage: {@code WrkScript OUT.lua [COUNT]}.
+ * does not resend what its warm-up sent). Every answer is read: the {@code RESULT} line counts those with
+ * {@code <flag>success</flag>} and the others. Usage: {@code WrkScript OUT.lua [COUNT]}.
  */
 public final class WrkScript {
     private WrkScript() {
@@ -25,11 +26,12 @@ public final class WrkScript {
                 // Lua allows 65536 constants per function: every 5000 calls get a function of their own
                 lua.append(i == 0 ? "" : "end)()\n").append(";(function()\n");
             }
+            // wrk.format runs before wrk.init adds Host, so it is named here: HTTP/1.1 requires it (Tomcat answers 400)
             String body = Bodies.DELIVERY_ORDER.replace("DO20240520000123", String.format("DO2024052%07d", i));
             GatewayRequest r = GatewayRequest.builder("deliveryorder.create").appKey("12345678").secret(Samples.SECRET)
                     .customerId("CUST001").xmlBody(body).build();
             lua.append("reqs[").append(i + 1).append("] = wrk.format(\"POST\", \"/qimen?").append(r.query())
-                    .append("\", {[\"Content-Type\"] = \"").append(r.headers().get("Content-Type"))
+                    .append("\", {[\"Host\"] = \"127.0.0.1\", [\"Content-Type\"] = \"").append(r.headers().get("Content-Type"))
                     .append("\"}, [==[").append(new String(r.body(), StandardCharsets.UTF_8)).append("]==])\n");
         }
         lua.append("end)()\n");
@@ -43,12 +45,25 @@ public final class WrkScript {
                 if delay_ms > 0 then
                   delay = function() return delay_ms end
                 end
+                -- every answer is read: a server that fails the sign check answers fast, and must not pass for fast
+                success, other = 0, 0
+                response = function(status, headers, body)
+                  if status == 200 and string.find(body, "<flag>success</flag>", 1, true) then
+                    success = success + 1
+                  else
+                    other = other + 1
+                  end
+                end
+                local threads = {}
+                setup = function(thread) table.insert(threads, thread) end
                 done = function(summary, latency, requests)
-                  io.write(string.format("RESULT requests=%d seconds=%.3f rps=%.1f p50_us=%d p99_us=%d errors=%d non2xx=%d\\n",
+                  local ok, bad = 0, 0
+                  for _, t in ipairs(threads) do ok = ok + t:get("success"); bad = bad + t:get("other") end
+                  io.write(string.format("RESULT requests=%d seconds=%.3f rps=%.1f p50_us=%d p99_us=%d errors=%d non2xx=%d success=%d not_success=%d\\n",
                     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
                     latency:percentile(50), latency:percentile(99),
                     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-                    summary.errors.status))
+                    summary.errors.status, ok, bad))
                 end
                 """);
         Files.writeString(Path.of(args[0]), lua.toString(), StandardCharsets.UTF_8);
