@@ -77,22 +77,38 @@ BASELINE_RSS=$(awk '/VmHWM/ { print $2 }' /proc/$BPID/status)
 BASELINE_THREADS=$(awk '/^Threads/ { print $2 }' /proc/$BPID/status)
 stop "$BPID"
 
-# --- qimen ---
-START=$(date +%s%N)
-QIMEN_PORT=$PORT QIMEN_ADMIN_PORT=$ADMIN_PORT QIMEN_BIND=127.0.0.1 QIMEN_APPS="12345678:$SECRET" \
-  QIMEN_DATA_DIR="$WORK/data" \
-  QIMEN_ACCESS_LOG_LEVEL=${QIMEN_ACCESS_LOG_LEVEL:-INFO} \
-  java $HEAP -cp "$JAR" io.qimencallback.bench.BenchServer >"$WORK/qimen.log" 2>&1 & QPID=$!; PIDS+=($QPID)
-await "http://127.0.0.1:$ADMIN_PORT/health/ready"
-READY_MS=$(( ($(date +%s%N) - START) / 1000000 ))
-run_wrk "qimen warm-up" "$PORT" "$WARMUP"
-ALLOC0=$(metric bench_allocated_bytes); COUNT0=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
-run_wrk qimen "$PORT" "$DURATION"; MAX=$R
-ALLOC1=$(metric bench_allocated_bytes); COUNT1=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
-run_wrk qimen-half "$PORT" "$DURATION" "$(half_delay "$(field rps "$MAX")")"; HALF=$R
-RSS_KB=$(awk '/VmHWM/ { print $2 }' /proc/$QPID/status)
-QIMEN_THREADS=$(awk '/^Threads/ { print $2 }' /proc/$QPID/status)
-NOT_SUCCESS=$(( $(metric 'qimen_requests_seconds_count{') - $(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}') ))
+# --- qimen: the example handler declared non-blocking (answered on the event loop), then the blocking default ---
+# The replay guard is off here (QIMEN_REPLAY_CACHE_ENTRIES=0): wrk repeats 64 pre-signed calls, and with it on every
+# repetition would be answered from the replay cache instead of by the handler.
+run_qimen() { # run_qimen EXECUTION: sets MAX_<EXECUTION>, HALF_<EXECUTION>, RSS_<EXECUTION>, ...
+  local execution=$1 start qpid max
+  start=$(date +%s%N)
+  QIMEN_PORT=$PORT QIMEN_ADMIN_PORT=$ADMIN_PORT QIMEN_BIND=127.0.0.1 QIMEN_APPS="12345678:$SECRET" \
+    QIMEN_DATA_DIR="$WORK/data-$execution" QIMEN_REPLAY_CACHE_ENTRIES=0 QIMEN_BENCH_EXECUTION=$execution \
+    QIMEN_ACCESS_LOG_LEVEL=${QIMEN_ACCESS_LOG_LEVEL:-INFO} \
+    java $HEAP -cp "$JAR" io.qimencallback.bench.BenchServer >"$WORK/qimen-$execution.log" 2>&1 & qpid=$!; PIDS+=($qpid)
+  await "http://127.0.0.1:$ADMIN_PORT/health/ready"
+  printf -v "READY_$execution" '%s' $(( ($(date +%s%N) - start) / 1000000 ))
+  run_wrk "qimen $execution warm-up" "$PORT" "$WARMUP"
+  local alloc0 count0 alloc1 count1
+  alloc0=$(metric bench_allocated_bytes); count0=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
+  run_wrk "qimen $execution" "$PORT" "$DURATION"; max=$R
+  alloc1=$(metric bench_allocated_bytes); count1=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
+  printf -v "MAX_$execution" '%s' "$max"
+  printf -v "ALLOC_$execution" '%s' "$(awk -v a0="$alloc0" -v a1="$alloc1" -v n0="$count0" -v n1="$count1" \
+    'BEGIN { if (n1 > n0) printf "%.1f", (a1 - a0) / (n1 - n0) / 1024; else printf "?" }')"
+  run_wrk "qimen $execution half" "$PORT" "$DURATION" "$(half_delay "$(field rps "$max")")"
+  printf -v "HALF_$execution" '%s' "$R"
+  printf -v "RSS_$execution" '%s' "$(awk '/VmHWM/ { print $2 }' /proc/$qpid/status)"
+  printf -v "THREADS_$execution" '%s' "$(awk '/^Threads/ { print $2 }' /proc/$qpid/status)"
+  printf -v "NOT_SUCCESS_$execution" '%s' $(( $(metric 'qimen_requests_seconds_count{') \
+    - $(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}') ))
+  stop "$qpid"
+}
+run_qimen NON_BLOCKING
+run_qimen BLOCKING
+MAX=$MAX_NON_BLOCKING; HALF=$HALF_NON_BLOCKING; RSS_KB=$RSS_NON_BLOCKING; READY_MS=$READY_NON_BLOCKING
+QIMEN_THREADS=$THREADS_NON_BLOCKING; NOT_SUCCESS=$(( NOT_SUCCESS_NON_BLOCKING + NOT_SUCCESS_BLOCKING ))
 
 row() { # row LABEL RESULT RSS_KB: requests/s, p50, p99, peak RSS, ratio to the ceiling and to the baseline
   awk -v l="$1" -v r="$(field rps "$2")" -v p50="$(field p50_us "$2")" -v p99="$(field p99_us "$2")" -v rss="${3:-0}" \
@@ -108,23 +124,25 @@ echo "| server ($CONNECTIONS connections, loopback, 2 cores shared with wrk) | r
 echo "|---|---|---|---|---|---|---|"
 row "ceiling: bare Netty, fixed answer" "$CEILING" "$CEILING_RSS"
 row "baseline: Tomcat 9 servlet, SpiUtils.checkSign + Jackson XML" "$BASELINE" "$BASELINE_RSS"
-row "qimen-callback-server" "$MAX" "$RSS_KB"
+row "qimen-callback-server, non-blocking handler (event loop)" "$MAX" "$RSS_KB"
+row "qimen-callback-server, blocking handler (worker pool, the default)" "$MAX_BLOCKING" "$RSS_BLOCKING"
 half "ceiling at about half its maximum" "$CEILING_HALF"
 half "baseline at about half its maximum" "$BASELINE_HALF"
-half "qimen-callback-server at about half its maximum" "$HALF"
+half "qimen-callback-server (non-blocking) at about half its maximum" "$HALF"
+half "qimen-callback-server (blocking) at about half its maximum" "$HALF_BLOCKING"
 echo
-awk -v a0="$ALLOC0" -v a1="$ALLOC1" -v n0="$COUNT0" -v n1="$COUNT1" -v qp99="$(field p99_us "$MAX")" \
+awk -v anb="$ALLOC_NON_BLOCKING" -v ab="$ALLOC_BLOCKING" -v qp99="$(field p99_us "$MAX")" \
     -v cp99="$(field p99_us "$CEILING")" -v ready="$READY_MS" -v bad="$NOT_SUCCESS" -v heap="${HEAP:-the JVM default}" \
-    -v ok="$(( $(field success "$CEILING") + $(field success "$BASELINE") + $(field success "$MAX") ))" \
+    -v ok="$(( $(field success "$CEILING") + $(field success "$BASELINE") + $(field success "$MAX") + $(field success "$MAX_BLOCKING") ))" \
     -v threads="ceiling $CEILING_THREADS, baseline $BASELINE_THREADS, qimen $QIMEN_THREADS" \
     -v loadavg="before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
   printf "- qimen p99 at saturation: %.1fx the ceiling'\''s\n", qp99 / (cp99 > 0 ? cp99 : 1)
-  if (n1 > n0) printf "- allocation per request (qimen): %.1f KiB (all threads, measured over the maximum run)\n", (a1 - a0) / (n1 - n0) / 1024
+  printf "- allocation per request (qimen, all threads, over the maximum run): non-blocking %s KiB, blocking %s KiB\n", anb, ab
   printf "- heap: %s, the same for all three\n", heap
   printf "- qimen ready (admin /health/ready answers 200) %d ms after the JVM was started\n", ready
   printf "- JVM threads of each server after its runs: %s (the scheduler shares the cores per thread)\n", threads
   printf "- load average (1, 5, 15 min) %s the run\n", loadavg
-  printf "- success answers counted by wrk in the three maximum runs: %d; qimen calls not answered success (its metrics): %d\n", ok, bad
+  printf "- success answers counted by wrk in the four maximum runs: %d; qimen calls not answered success (its metrics): %d\n", ok, bad
 }'
 [[ "$NOT_SUCCESS" -eq 0 && "$BAD" -eq 0 ]] || {
   echo "FAILED: not every call was answered success (qimen metrics: $NOT_SUCCESS; wrk runs:${BAD_WHERE:- none})" >&2; exit 1; }

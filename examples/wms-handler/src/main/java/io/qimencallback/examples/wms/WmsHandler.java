@@ -6,6 +6,7 @@ import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.QimenTime;
+import io.qimencallback.protocol.handler.Execution;
 import io.qimencallback.protocol.handler.QimenHandler;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class WmsHandler implements QimenHandler {
     private final ConcurrentMap<String, String> ids = new ConcurrentHashMap<>();
+
+    @Override
+    public Execution execution() {
+        return Execution.NON_BLOCKING; // answers from the request alone: runs on the I/O thread, no hand-off
+    }
 
     @Override
     public Set<String> methods() {
