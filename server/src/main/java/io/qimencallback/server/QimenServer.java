@@ -31,6 +31,7 @@ import io.qimencallback.server.admin.AdminRouter;
 import io.qimencallback.server.admin.AdminRoutes;
 import io.qimencallback.server.admin.OperationsRoutes;
 import io.qimencallback.server.call.CallProcessor;
+import io.qimencallback.server.concurrent.BlockingThreadFactory;
 import io.qimencallback.server.call.CallVerifier;
 import io.qimencallback.server.call.ReplayGuard;
 import io.qimencallback.server.route.Routes;
@@ -109,12 +110,12 @@ public final class QimenServer implements AutoCloseable {
         this.secrets = new LiveSecrets(config);
         this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(config.workerQueue()), new DefaultThreadFactory("qimen-worker"),
+                new ArrayBlockingQueue<>(config.workerQueue()), new BlockingThreadFactory("qimen-worker", false),
                 new ThreadPoolExecutor.AbortPolicy());
         workers.allowCoreThreadTimeOut(true);
         metrics.bindExecutor(workers);
         this.adminWorkers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
-                new DefaultThreadFactory("qimen-admin-worker"), new ThreadPoolExecutor.AbortPolicy());
+                new BlockingThreadFactory("qimen-admin-worker", false), new ThreadPoolExecutor.AbortPolicy());
         adminWorkers.allowCoreThreadTimeOut(true);
         AdminRouter.Builder router = AdminRouter.builder()
                 .add(new OperationsRoutes(metrics, this::ready))

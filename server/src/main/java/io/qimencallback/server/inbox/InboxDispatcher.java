@@ -29,7 +29,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import io.qimencallback.server.concurrent.BlockingThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +74,9 @@ final class InboxDispatcher implements AutoCloseable {
         this.clock = clock;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         this.free = new Semaphore(config.deliveryThreads());
-        this.deliveries = Executors.newFixedThreadPool(config.deliveryThreads(), new DefaultThreadFactory("qimen-inbox-delivery"));
-        this.housekeeping = Executors.newScheduledThreadPool(1, new DefaultThreadFactory("qimen-inbox-housekeeping", true));
-        this.deadlines = Executors.newScheduledThreadPool(1, new DefaultThreadFactory("qimen-inbox-deadlines", true));
+        this.deliveries = Executors.newFixedThreadPool(config.deliveryThreads(), new BlockingThreadFactory("qimen-inbox-delivery", false));
+        this.housekeeping = Executors.newScheduledThreadPool(1, new BlockingThreadFactory("qimen-inbox-housekeeping", true));
+        this.deadlines = Executors.newScheduledThreadPool(1, new BlockingThreadFactory("qimen-inbox-deadlines", true));
     }
 
     void start() {

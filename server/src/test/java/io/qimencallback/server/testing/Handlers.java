@@ -2,6 +2,7 @@ package io.qimencallback.server.testing;
 
 import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
+import io.qimencallback.protocol.handler.Execution;
 import io.qimencallback.protocol.handler.QimenHandler;
 import java.util.Set;
 
@@ -31,5 +32,25 @@ public final class Handlers {
 
     public static QimenHandler of(String method, Body body) {
         return of(Set.of(method), body);
+    }
+
+    /** A handler that declares how it runs. */
+    public static QimenHandler of(String method, Execution execution, Body body) {
+        return new QimenHandler() {
+            @Override
+            public Set<String> methods() {
+                return Set.of(method);
+            }
+
+            @Override
+            public Execution execution() {
+                return execution;
+            }
+
+            @Override
+            public QimenResponse handle(QimenRequest request) throws Exception {
+                return body.handle(request);
+            }
+        };
     }
 }
