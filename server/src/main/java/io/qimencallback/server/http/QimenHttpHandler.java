@@ -185,7 +185,7 @@ final class QimenHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
             endpoint.recentCalls().record(call.raw(), new RecentCalls.Outcome(call.method(), call.appKey(),
                     call.customerId(), response.isSuccess() ? QimenResponse.SUCCESS : response.code(),
                     response.message(), call.clientAddress(), call.format().name().toLowerCase(Locale.ROOT)),
-                    System.nanoTime() - call.startNanos());
+                    System.nanoTime() - call.startNanos(), body);
         }
         byte[] rendered = body;
         if (ctx.executor().inEventLoop()) {
