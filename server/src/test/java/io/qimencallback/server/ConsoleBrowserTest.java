@@ -48,6 +48,7 @@ class ConsoleBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Path SHOTS = Path.of("target", "console");
+    private static final String INBOX_PROBE = "/api/inbox?limit=1";
     private static final String LONG_METHOD = "qimen.taobao.crm.order.detail.get";
     private static final DateTimeFormatter CHINA_TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
             .withZone(ZoneOffset.ofHours(8));
@@ -323,6 +324,35 @@ class ConsoleBrowserTest {
             page.await("done on the page", "document.getElementById('inbox-title').textContent.endsWith('done')", WAIT);
             page.eval("localStorage.clear()");
             assertNoErrors(page);
+        }
+    }
+
+    @Test
+    void withoutAnInboxThereIsNoInboxTab() throws Exception {
+        Path exe = chromium();
+        try (TestServer s = TestServer.start(c -> c.inboxEnabled(false));
+             Chromium browser = Chromium.launch(exe)) {
+            s.send(s.call("deliveryorder.create"));
+            Chromium.Page page = browser.newPage();
+            page.navigate("http://127.0.0.1:" + s.server().adminPort() + "/");
+            page.await("the call", "document.body.dataset.loaded === 'true'"
+                    + " && document.querySelectorAll('#calls-body tr[data-id]').length === 1", WAIT);
+            Thread.sleep(300); // the inbox probe has answered by now
+            assertThat(page.eval("document.getElementById('inbox-tab').hidden").asBoolean()).isTrue();
+            page.eval("document.querySelector('[data-tab=signatures]').click()");
+            page.await("diagnostics off", "document.getElementById('signatures-note').textContent.length > 0", WAIT);
+            // the one 404 allowed: the page asking whether there is an inbox
+            List<JsonNode> problems = page.events(e -> switch (e.path("method").asText()) {
+                case "Runtime.exceptionThrown", "Network.loadingFailed" -> true;
+                case "Runtime.consoleAPICalled" -> List.of("error", "assert", "warning")
+                        .contains(e.path("params").path("type").asText());
+                case "Log.entryAdded" -> e.path("params").path("entry").path("level").asText().equals("error")
+                        && !e.path("params").path("entry").path("url").asText().endsWith(INBOX_PROBE);
+                case "Network.responseReceived" -> e.path("params").path("response").path("status").asInt() >= 400
+                        && !e.path("params").path("response").path("url").asText().endsWith(INBOX_PROBE);
+                default -> false;
+            });
+            assertThat(problems).as("failed requests and console errors").isEmpty();
         }
     }
 
