@@ -8,10 +8,20 @@ import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.server.admin.AdminResponse;
 import io.qimencallback.server.testing.Handlers;
 import io.qimencallback.server.testing.TestServer;
+import io.qimencallback.protocol.http.RawRequest;
+import io.qimencallback.server.cli.CapturedRequest;
+import io.qimencallback.server.testing.Cli;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The debug console's JSON API on the admin port, over HTTP. */
 class ConsoleApiTest {
@@ -68,6 +78,60 @@ class ConsoleApiTest {
             HttpResponse<String> gone = s.admin("/api/calls/zzzz");
             assertThat(gone.statusCode()).isEqualTo(404);
             assertThat(json(gone).path("error").asText()).contains("no such call");
+        }
+    }
+
+    @Test
+    void aCallShowsItsAnswerMaskedAndASystemErrorItsId() {
+        try (TestServer s = TestServer.start(
+                Handlers.of("deliveryorder.create", r -> QimenResponse.success().with("deliveryOrderId", "WMS-1")
+                        .with("note", "call 13812345678")),
+                Handlers.of("entryorder.create", r -> {
+                    throw new IllegalStateException("down");
+                }))) {
+            s.send(s.call("deliveryorder.create").xmlBody(ORDER));
+            s.send(s.call("entryorder.create").format("json").jsonBody("{}"));
+            JsonNode calls = json(s.admin("/api/calls")).path("calls");
+            JsonNode order = json(s.admin("/api/calls/" + calls.get(1).path("id").asText()));
+            assertThat(order.path("answer").asText()).contains("<deliveryOrderId>WMS-1</deliveryOrderId>",
+                    "138****5678").doesNotContain("13812345678");
+            assertThat(order.has("errorId")).isFalse();
+            assertThat(json(s.admin("/api/calls/" + order.path("id").asText() + "?reveal=true")).path("answer").asText())
+                    .contains("13812345678");
+            JsonNode failed = json(s.admin("/api/calls/" + calls.get(0).path("id").asText()));
+            assertThat(failed.path("outcome").asText()).isEqualTo("system-error");
+            assertThat(failed.path("errorId").asText()).matches("[0-9a-f]{12}");
+            assertThat(failed.path("answer").asText()).startsWith("{\"response\":").contains(failed.path("errorId").asText());
+        }
+    }
+
+    @Test
+    void aCaptureIsTheExactRequestThatVerifyReads(@TempDir Path dir) throws Exception {
+        try (TestServer s = TestServer.start(c -> c.maxBodyBytes(200_000),
+                Handlers.of("deliveryorder.create", r -> QimenResponse.success()))) {
+            s.send(s.call("deliveryorder.create").customerId("CUST1").xmlBody(ORDER));
+            String id = json(s.admin("/api/calls")).path("calls").get(0).path("id").asText();
+            HttpResponse<byte[]> capture = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + s.server().adminPort() + "/api/calls/" + id + "/capture")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(capture.statusCode()).isEqualTo(200);
+            assertThat(capture.headers().firstValue("Content-Type")).contains("message/http");
+            RawRequest raw = CapturedRequest.parse(capture.body());
+            assertThat(raw.body()).isEqualTo(ORDER.getBytes(StandardCharsets.UTF_8)); // not masked: the exact bytes
+            assertThat(raw.rawQuery()).contains("sign=", "customerId=CUST1");
+            assertThat(raw.headers().get("Content-Type")).startsWith("text/xml");
+            Path file = Files.write(dir.resolve("call.http"), capture.body());
+            Cli.Run ok = Cli.run("verify", file.toString(), "--secret", TestServer.SECRET);
+            assertThat(ok.exit()).as(ok.out()).isZero();
+
+            // more than the 64 KiB kept: no capture rather than a wrong one
+            s.send(s.call("deliveryorder.create").xmlBody("<request>" + "x".repeat(70_000) + "</request>"));
+            String big = json(s.admin("/api/calls")).path("calls").get(0).path("id").asText();
+            assertThat(json(s.admin("/api/calls/" + big)).path("capturable").asBoolean()).isFalse();
+            HttpResponse<String> refused = s.admin("/api/calls/" + big + "/capture");
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(json(refused).path("error").asText()).contains("no capture");
+            assertThat(s.admin("/api/calls/zzzz/capture").statusCode()).isEqualTo(404);
         }
     }
 

@@ -15,9 +15,13 @@ import io.qimencallback.server.recent.RecentCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The debug console on the admin port: a static page ({@code /}, {@code /console}, its .js and .css) over a JSON API
@@ -27,6 +31,7 @@ import java.util.function.Supplier;
 public final class ConsoleRoutes implements AdminRoutes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final int MAX_LIMIT = 1000;
+    private static final Pattern ERROR_ID = Pattern.compile("\\bid ([0-9a-f]{6,32})\\b");
 
     private final RecentCalls calls;
     private final ServerMetrics metrics;
@@ -61,6 +66,7 @@ public final class ConsoleRoutes implements AdminRoutes {
                 .getOnEventLoop("/favicon.svg", r -> icon)
                 .get("/api/calls", this::list)
                 .get("/api/calls/*", this::detail)
+                .get("/api/calls/*/capture", this::capture)
                 .get("/api/stats", r -> AdminResponse.json(stats()))
                 .get("/api/signature-failures", r -> AdminResponse.json(signatureFailures.get()));
     }
@@ -90,7 +96,51 @@ public final class ConsoleRoutes implements AdminRoutes {
         params.forEach(p::put);
         out.put("body", reveal ? c.bodyText() : PersonalData.maskText(c.bodyText()));
         out.put("bodyTruncated", c.truncated());
+        String answer = c.answerText();
+        out.put("answer", answer.isEmpty() ? null : reveal ? answer : PersonalData.maskText(answer));
+        errorId(c).ifPresent(id -> out.put("errorId", id));
+        out.put("capturable", !c.truncated());
         return AdminResponse.json(out);
+    }
+
+    /** The id a {@code system-error} answer carries ("internal error, id 0123abcd4567"), to find its log line. */
+    private static java.util.Optional<String> errorId(RecentCall c) {
+        if (!"system-error".equals(c.outcome()) || c.message() == null) {
+            return java.util.Optional.empty();
+        }
+        Matcher m = ERROR_ID.matcher(c.message());
+        return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
+    /**
+     * The call as the raw-request file {@code verify} reads (request line, headers, blank line, the exact body bytes).
+     * The request target's path is not recorded: {@code /qimen} stands for it, and {@code verify} ignores it.
+     */
+    private AdminResponse capture(AdminRequest request) {
+        var found = calls.find(request.pathParam(0));
+        if (found.isEmpty()) {
+            return AdminResponse.error(404, "no such call (only the last " + calls.capacity() + " are kept)");
+        }
+        RecentCall c = found.get();
+        if (c.truncated()) {
+            return AdminResponse.error(409, "only the first " + RecentCall.MAX_BODY_BYTES + " of the body's "
+                    + c.bodyLength() + " bytes were kept: no capture can be made");
+        }
+        StringBuilder head = new StringBuilder();
+        head.append(c.httpMethod()).append(" /qimen").append(c.rawQuery().isEmpty() ? "" : "?" + c.rawQuery())
+                .append(" HTTP/1.1\r\n");
+        if (c.host() != null) {
+            head.append("Host: ").append(c.host()).append("\r\n");
+        }
+        if (c.contentType() != null) {
+            head.append("Content-Type: ").append(c.contentType()).append("\r\n");
+        }
+        head.append("Content-Length: ").append(c.body().length).append("\r\n\r\n");
+        // header values were read as ISO-8859-1 off the wire: written back the same way, byte for byte
+        byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] out = Arrays.copyOf(h, h.length + c.body().length);
+        System.arraycopy(c.body(), 0, out, h.length, c.body().length);
+        return AdminResponse.of(200, "message/http", out);
     }
 
     private static ObjectNode summary(RecentCall c) {

@@ -182,7 +182,7 @@ final class QimenHttpHandler extends InOrderHttpHandler {
             endpoint.recentCalls().record(call.raw(), new RecentCalls.Outcome(call.method(), call.appKey(),
                     call.customerId(), response.isSuccess() ? QimenResponse.SUCCESS : response.code(),
                     response.message(), call.clientAddress(), call.format().name().toLowerCase(Locale.ROOT)),
-                    System.nanoTime() - call.startNanos());
+                    System.nanoTime() - call.startNanos(), body);
         }
         try {
             FullHttpResponse r = HttpResponses.of(version, HttpResponseStatus.OK, call.format().contentType(), body);

@@ -31,11 +31,16 @@ import java.util.Objects;
  * @param rawQuery    the query string as received
  * @param body        the body, at most {@link #MAX_BODY_BYTES} of it
  * @param bodyLength  the length of the whole body
+ * @param httpMethod  {@code POST}, {@code GET}...
+ * @param host        the request's Host header; {@code null} when none
+ * @param answer      the answer as rendered and sent (UTF-8 XML or JSON), at most {@link #MAX_BODY_BYTES} of it;
+ *                    empty for HTTP refusals
  */
 public record RecentCall(String id, Instant time, String method, String appKey, String customerId, String outcome,
                          String message, double latencyMillis, String remote, String format, String contentType,
-                         String rawQuery, byte[] body, int bodyLength) {
-    /** Body bytes kept per call. */
+                         String rawQuery, byte[] body, int bodyLength, String httpMethod, String host,
+                         byte[] answer) {
+    /** Body (and answer) bytes kept per call. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     public RecentCall {
@@ -44,6 +49,13 @@ public record RecentCall(String id, Instant time, String method, String appKey, 
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(rawQuery, "rawQuery");
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(httpMethod, "httpMethod");
+        Objects.requireNonNull(answer, "answer");
+    }
+
+    /** The answer as text: answers are always rendered in UTF-8; not masked. */
+    public String answerText() {
+        return new String(answer, StandardCharsets.UTF_8);
     }
 
     public boolean truncated() {

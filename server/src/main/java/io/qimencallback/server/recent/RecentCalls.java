@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class RecentCalls {
     private static final RecentCalls OFF = new RecentCalls(0);
+    private static final byte[] NO_ANSWER = new byte[0];
 
     private final int capacity;
     private final AtomicReferenceArray<RecentCall> slots;
@@ -48,26 +49,38 @@ public final class RecentCalls {
                           String remote, String format) {
     }
 
+    /** Records a call that got no Qimen answer (an HTTP refusal). */
+    public void record(RawRequest raw, Outcome what, long latencyNanos) {
+        record(raw, what, latencyNanos, NO_ANSWER);
+    }
+
     /**
      * Records a finished call. Never throws: the console must not break a call.
      *
      * @param raw          the request (its body array is kept, or its first 64 KiB copied)
      * @param latencyNanos from receipt to the answer
+     * @param answer       the answer as sent (the array is kept, or its first 64 KiB copied; never written to after)
      */
-    public void record(RawRequest raw, Outcome what, long latencyNanos) {
+    public void record(RawRequest raw, Outcome what, long latencyNanos, byte[] answer) {
         if (capacity == 0) {
             return;
         }
         try {
             byte[] body = raw.body();
-            byte[] kept = body.length > RecentCall.MAX_BODY_BYTES ? Arrays.copyOf(body, RecentCall.MAX_BODY_BYTES) : body;
+            byte[] kept = cap(body);
+            byte[] answered = answer == null ? NO_ANSWER : cap(answer);
             add(seq -> new RecentCall(Long.toString(seq, 36), raw.receivedAt(), what.method(), what.appKey(),
                     what.customerId(), what.outcome(), what.message(), latencyNanos / 1e6,
                     what.remote() != null ? what.remote() : raw.peerAddress(), what.format(),
-                    raw.headers().get("Content-Type"), raw.rawQuery(), kept, body.length));
+                    raw.headers().get("Content-Type"), raw.rawQuery(), kept, body.length,
+                    raw.httpMethod(), raw.headers().get("Host"), answered));
         } catch (RuntimeException e) {
             // a malformed request (no headers, odd query) is not worth breaking its answer for
         }
+    }
+
+    private static byte[] cap(byte[] bytes) {
+        return bytes.length > RecentCall.MAX_BODY_BYTES ? Arrays.copyOf(bytes, RecentCall.MAX_BODY_BYTES) : bytes;
     }
 
     /** Adds a call built from its sequence number. */

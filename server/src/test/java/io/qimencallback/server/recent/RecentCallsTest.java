@@ -60,6 +60,20 @@ class RecentCallsTest {
     }
 
     @Test
+    void keepsTheAnswerAsSentUpTo64KiBAndTheRequestLine() {
+        RecentCalls calls = new RecentCalls(2);
+        byte[] answer = "<response><flag>success</flag></response>".getBytes(StandardCharsets.UTF_8);
+        calls.record(raw("method=m", new byte[0], null), ok("m"), 0, answer);
+        RecentCall c = calls.latest(1).get(0);
+        assertThat(c.answerText()).isEqualTo("<response><flag>success</flag></response>");
+        assertThat(c.httpMethod()).isEqualTo("POST");
+        calls.record(raw("", new byte[0], null), ok("big"), 0, new byte[100_000]);
+        assertThat(calls.latest(1).get(0).answer()).hasSize(RecentCall.MAX_BODY_BYTES);
+        calls.record(raw("", new byte[0], null), ok("refused"), 0);
+        assertThat(calls.latest(1).get(0).answer()).as("an HTTP refusal has no answer").isEmpty();
+    }
+
+    @Test
     void paramsLeaveTheSignOutAndIncludeFormFields() {
         RecentCalls calls = new RecentCalls(2);
         byte[] form = "receiver_mobile=13812345678&x=%E4%B8%AD".getBytes(StandardCharsets.UTF_8);

@@ -147,6 +147,11 @@ public final class Chromium implements AutoCloseable {
         return page;
     }
 
+    /** A command to the browser itself (not a tab): {@code Browser.grantPermissions} and the like. */
+    public JsonNode sendToBrowser(String method, Map<String, ?> params) {
+        return send(null, method, params);
+    }
+
     /** Events received so far, of one session. */
     public List<JsonNode> events(String sessionId) {
         return events.stream().filter(e -> sessionId.equals(e.path("sessionId").asText())).toList();
