@@ -93,6 +93,54 @@ public final class BodyParser {
         }
     }
 
+    /**
+     * The text of the first value at {@code path} ({@code deliveryOrder/deliveryOrderCode}: element or field names
+     * below the root, separated by {@code /}), read by streaming and stopping there: no tree is built. Empty when the
+     * body is not XML or JSON, or has no such value.
+     */
+    public static java.util.Optional<String> find(ContentKind kind, byte[] body, Charset charset, String path)
+            throws QimenException {
+        if (kind != ContentKind.XML && kind != ContentKind.JSON) {
+            return java.util.Optional.empty();
+        }
+        String[] want = path.split("/");
+        String[] at = new String[LIMITS.getMaxNestingDepth() + 1];
+        ObjectMapper mapper = kind == ContentKind.XML ? XML : JSON;
+        try (com.fasterxml.jackson.core.JsonParser p = utf8(charset) ? mapper.createParser(body)
+                : mapper.createParser(new String(body, charset))) {
+            int depth = 0; // objects entered below the root object
+            int matched = 0; // leading names of the path matched by the current position
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                switch (t) {
+                    case START_OBJECT -> depth++;
+                    case END_OBJECT -> {
+                        depth--;
+                        matched = Math.min(matched, Math.max(0, depth - 1));
+                    }
+                    case FIELD_NAME -> {
+                        int level = depth - 1;
+                        if (level >= 0 && level < at.length) {
+                            at[level] = p.currentName();
+                            matched = level == matched && matched < want.length && want[matched].equals(at[level])
+                                    ? matched + 1 : Math.min(matched, level);
+                        }
+                    }
+                    default -> {
+                        if (t.isScalarValue() && matched == want.length && depth - 1 == want.length - 1) {
+                            return java.util.Optional.of(p.getText());
+                        }
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new QimenException(ErrorCode.INVALID_BODY, "body is not well-formed " + kind + ": " + reason(e));
+        } catch (IOException | RuntimeException e) {
+            throw new QimenException(ErrorCode.INVALID_BODY, "body is not well-formed " + kind);
+        }
+        return java.util.Optional.empty();
+    }
+
     private static JsonNode invalid(String message) throws QimenException {
         throw new QimenException(ErrorCode.INVALID_BODY, message);
     }

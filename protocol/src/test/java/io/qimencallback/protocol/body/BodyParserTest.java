@@ -93,4 +93,24 @@ class BodyParserTest {
                     assertThat(e.getMessage()).doesNotContain("TOP-SECRET-CONTENT");
                 });
     }
+
+    @Test
+    void findStreamsToTheFirstValueAtAPath() throws Exception {
+        byte[] xml = ("<request><other><deliveryOrderCode>WRONG</deliveryOrderCode></other><deliveryOrder a=\"1\">"
+                + "<x><y>1</y></x><deliveryOrderCode>DO1</deliveryOrderCode></deliveryOrder></request>")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThat(BodyParser.find(io.qimencallback.protocol.http.ContentKind.XML, xml,
+                java.nio.charset.StandardCharsets.UTF_8, "deliveryOrder/deliveryOrderCode")).contains("DO1");
+        org.assertj.core.api.Assertions.assertThat(BodyParser.find(io.qimencallback.protocol.http.ContentKind.XML, xml,
+                java.nio.charset.StandardCharsets.UTF_8, "deliveryOrder/missing")).isEmpty();
+        byte[] json = "{\"a\":{\"b\":[1,2]},\"order\":{\"code\":\"C7\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThat(BodyParser.find(io.qimencallback.protocol.http.ContentKind.JSON, json,
+                java.nio.charset.StandardCharsets.UTF_8, "order/code")).contains("C7");
+        // the same answer as the tree gives, for the bundled sample
+        byte[] sample = getClass().getResourceAsStream("/samples/deliveryorder.create.request.xml").readAllBytes();
+        org.assertj.core.api.Assertions.assertThat(BodyParser.find(io.qimencallback.protocol.http.ContentKind.XML, sample,
+                java.nio.charset.StandardCharsets.UTF_8, "deliveryOrder/deliveryOrderCode")).contains(
+                BodyParser.parse(io.qimencallback.protocol.http.ContentKind.XML, sample,
+                        java.nio.charset.StandardCharsets.UTF_8).at("/deliveryOrder/deliveryOrderCode").asText());
+    }
 }
