@@ -38,6 +38,7 @@ final class DocsTest {
     private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*#*\\s*$");
     private static final String RULE = "Code blocks (commands, configuration, sample output) are not translated: each one in"
             + " the Chinese file must be a byte-for-byte copy of the English one, in the same order.";
+    private static final Pattern INLINE_CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]*)\\)");
 
     static Stream<Arguments> pairs() {
@@ -65,6 +66,13 @@ final class DocsTest {
         Doc en = Doc.read(english);
         assertTrue(en.headings.size() > 1, english + " has no heading at all: the parser is wrong");
         String drift = headingDrift(en, Doc.read(chinese));
+        assertTrue(drift == null, drift);
+    }
+
+    @ParameterizedTest(name = "{1} has the inline code of {0}")
+    @MethodSource("pairs")
+    void inlineCodeIsTheSame(String english, String chinese) throws IOException {
+        String drift = inlineCodeDrift(Doc.read(english), Doc.read(chinese));
         assertTrue(drift == null, drift);
     }
 
@@ -134,6 +142,15 @@ final class DocsTest {
         assertEquals("签名为什么没通过verify-与签名诊断", slug("签名为什么没通过？verify 与签名诊断"));
         assertEquals("收件箱inbox", slug("收件箱（inbox）"));
         assertEquals("进程内-tls", slug("进程内 TLS"));
+    }
+
+    @Test
+    void inlineCodeIsCountedWhereverItIs() {
+        Doc en = doc("README.md", "Set `QIMEN_PORT` and `QIMEN_BIND`,", "then `QIMEN_PORT` again; `a", "b`.");
+        Doc zh = doc("README.zh-CN.md", "设置 `QIMEN_BIND` 和 `QIMEN_PORT`，`a b`。");
+        assertTrue(inlineCodeDrift(en, zh).contains("`QIMEN_PORT` 2 times in README.md (lines 1, 2), 1 in README.zh-CN.md (line 1)"),
+                inlineCodeDrift(en, zh));
+        assertEquals(null, inlineCodeDrift(en, doc("x.md", "`a b` `QIMEN_PORT` `QIMEN_BIND` `QIMEN_PORT`")));
     }
 
     private static Doc doc(String name, String... lines) {
@@ -232,6 +249,43 @@ final class DocsTest {
         String zhTop = String.join("\n", Doc.read(chinese).lines.subList(0, 5));
         assertTrue(enTop.contains("](" + zhFile + ")"), english + " must link to " + zhFile + " in its first lines");
         assertTrue(zhTop.contains("](" + enFile + ")"), chinese + " must link to " + enFile + " in its first lines");
+    }
+
+    /**
+     * Null when both files hold the same inline code spans (`QIMEN_PORT`, metric names, paths...) as many times each, in
+     * any order; else every span whose count differs, with its lines.
+     */
+    static String inlineCodeDrift(Doc en, Doc zh) {
+        Map<String, List<Integer>> a = en.inlineCode();
+        Map<String, List<Integer>> b = zh.inlineCode();
+        Set<String> all = new java.util.TreeSet<>(a.keySet());
+        all.addAll(b.keySet());
+        StringBuilder m = new StringBuilder();
+        for (String span : all) {
+            List<Integer> x = a.getOrDefault(span, List.of());
+            List<Integer> y = b.getOrDefault(span, List.of());
+            if (x.size() != y.size()) {
+                m.append("  `").append(span).append("` ").append(x.size()).append(" times in ").append(en.name)
+                        .append(lines(x)).append(", ").append(y.size()).append(" in ").append(zh.name).append(lines(y))
+                        .append('\n');
+            }
+        }
+        if (m.length() == 0) {
+            return null;
+        }
+        return zh.name + " has drifted from " + en.name + ": inline code (`...`, outside code blocks) differs. Names of"
+                + " settings, metrics, commands and files are not translated, so each must appear as often in both:\n" + m;
+    }
+
+    private static String lines(List<Integer> lines) {
+        if (lines.isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder(lines.size() == 1 ? " (line " : " (lines ");
+        for (int i = 0; i < lines.size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(lines.get(i));
+        }
+        return s.append(')').toString();
     }
 
     private static String blockMismatch(Doc en, Doc zh, int i) {
@@ -442,6 +496,34 @@ final class DocsTest {
             if (fence != null) {
                 fail(name + ":" + start + ": code block opened with " + fence + " is never closed");
             }
+        }
+
+        /** Inline code spans outside code blocks (a span may wrap a line; its whitespace counts as one space). */
+        Map<String, List<Integer>> inlineCode() {
+            StringBuilder text = new StringBuilder();
+            List<Integer> lineOf = new ArrayList<>();
+            boolean inBlock = false;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                Matcher f = FENCE.matcher(line);
+                if (f.matches()) {
+                    inBlock = !inBlock;
+                    continue;
+                }
+                if (!inBlock) {
+                    for (int k = 0; k <= line.length(); k++) {
+                        lineOf.add(i + 1);
+                    }
+                    text.append(line).append('\n');
+                }
+            }
+            Map<String, List<Integer>> spans = new java.util.TreeMap<>();
+            Matcher m = INLINE_CODE.matcher(text);
+            while (m.find()) {
+                String span = m.group(1).replaceAll("\\s+", " ");
+                spans.computeIfAbsent(span, k -> new ArrayList<>()).add(lineOf.get(m.start()));
+            }
+            return spans;
         }
 
         /** The heading a line falls under, for locating a block. */
