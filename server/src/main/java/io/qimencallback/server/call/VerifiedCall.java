@@ -46,6 +46,14 @@ public record VerifiedCall(InboundCall inbound, String method, Map<String, Strin
         return inbound.sign();
     }
 
+    /**
+     * What makes a replay of this call: the signature, and the charset the body was declared in — the charset is not
+     * signed, so a copy declaring another one must not pass for the genuine call (nor the genuine for the copy).
+     */
+    public String replayKey() {
+        return inbound.sign() + ' ' + inbound.contentType().charset().name();
+    }
+
     /** The body's tree, built now: the form fields as verified, or the parsed XML/JSON. */
     public JsonNode tree() throws QimenException {
         if (inbound.contentType().kind() == ContentKind.FORM) {
