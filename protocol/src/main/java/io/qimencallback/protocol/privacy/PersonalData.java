@@ -456,18 +456,41 @@ public final class PersonalData {
             String rawName = eq < 0 ? pair : pair.substring(0, eq);
             String name = UrlEncoding.decode(rawName, charset);
             String maskedName = maskValues(name);
-            out.append(maskedName.equals(name) ? rawName : encode(maskedName, charset));
+            out.append(maskedName.equals(name) ? rawName : encodeLike(rawName, maskedName, charset));
             if (eq >= 0) {
                 String rawValue = pair.substring(eq + 1);
                 String value = UrlEncoding.decode(rawValue, charset);
                 String masked = maskField(name, value);
-                out.append('=').append(masked.equals(value) ? rawValue : encode(masked, charset));
+                out.append('=').append(masked.equals(value) ? rawValue : encodeLike(rawValue, masked, charset));
             }
         }
         if (truncated) {
             out.append(shown > 0 ? "&" : "").append(notShown(pairs[pairs.length - 1].length()));
         }
         return maskValues(out.toString());
+    }
+
+    /**
+     * Encodes a masked value as its raw form was: percent-encoded when that was, else with only what the form syntax
+     * needs escaped — so that the shown form is no longer than about the received one (a raw character is never
+     * turned into nine).
+     */
+    private static String encodeLike(String raw, String value, Charset charset) {
+        if (raw.indexOf('%') >= 0) {
+            return encode(value, charset);
+        }
+        StringBuilder b = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '%' -> b.append("%25");
+                case '&' -> b.append("%26");
+                case '+' -> b.append("%2B");
+                case ' ' -> b.append('+');
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static String encode(String value, Charset charset) {
