@@ -14,7 +14,6 @@ import io.qimencallback.protocol.http.UrlEncoding;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -456,12 +455,12 @@ public final class PersonalData {
             String rawName = eq < 0 ? pair : pair.substring(0, eq);
             String name = UrlEncoding.decode(rawName, charset);
             String maskedName = maskValues(name);
-            out.append(maskedName.equals(name) ? rawName : encodeLike(rawName, maskedName, charset));
+            out.append(maskedName.equals(name) ? rawName : formText(maskedName));
             if (eq >= 0) {
                 String rawValue = pair.substring(eq + 1);
                 String value = UrlEncoding.decode(rawValue, charset);
                 String masked = maskField(name, value);
-                out.append('=').append(masked.equals(value) ? rawValue : encodeLike(rawValue, masked, charset));
+                out.append('=').append(masked.equals(value) ? rawValue : formText(masked));
             }
         }
         if (truncated) {
@@ -471,14 +470,11 @@ public final class PersonalData {
     }
 
     /**
-     * Encodes a masked value as its raw form was: percent-encoded when that was, else with only what the form syntax
-     * needs escaped — so that the shown form is no longer than about the received one (a raw character is never
-     * turned into nine).
+     * A masked form value or name as shown: decoded, with only what the form syntax needs escaped. Not encoded again
+     * in full: that made a shown form up to nine times as long as the received one (a raw character became
+     * {@code %XX%XX%XX}), and decoded text is what a person reads anyway.
      */
-    private static String encodeLike(String raw, String value, Charset charset) {
-        if (raw.indexOf('%') >= 0) {
-            return encode(value, charset);
-        }
+    private static String formText(String value) {
         StringBuilder b = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -491,10 +487,6 @@ public final class PersonalData {
             }
         }
         return b.toString();
-    }
-
-    private static String encode(String value, Charset charset) {
-        return URLEncoder.encode(value, charset).replace("%2A", "*");
     }
 
     private static void cut(StringBuilder out, String text, int copied, int upTo) {
@@ -563,7 +555,7 @@ public final class PersonalData {
 
     private static String maskEncoded(Kind kind, String encoded) {
         try {
-            return encode(mask(kind, URLDecoder.decode(encoded, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+            return formText(mask(kind, URLDecoder.decode(encoded, StandardCharsets.UTF_8)));
         } catch (IllegalArgumentException e) {
             return "****"; // not valid percent-encoding: nothing of it is shown
         }

@@ -46,10 +46,10 @@ class PersonalDataFuzzTest {
         outputs.add(PersonalData.maskParams(Map.of(input, input)).toString());
         for (String out : outputs) {
             assertThat(out.length()).as("bounded").isLessThanOrEqualTo(3 * input.length() + 200);
-            String digits = out.replaceAll("[- +]", "");
-            for (String s : secrets) {
-                assertThat(digits).as("%s unmasked in %s", s, out).doesNotContain(s);
-            }
+            // read as the input was: a number the input holds may still be part of a longer one (an order number)
+            List<String> left = secrets(out);
+            left.retainAll(secrets);
+            assertThat(left).as("unmasked in %s", out).isEmpty();
         }
     }
 
