@@ -81,6 +81,51 @@ class ConsoleApiTest {
         }
     }
 
+    /** Issue 11: CDATA, attributes and namespaced elements were shown unmasked. */
+    static final String TRICKY = "<request xmlns:wms=\"urn:wms\"><receiver name=\"张三丰\" idCard=\"330106199001011234\">"
+            + "<wms:name>李四</wms:name><fullName><![CDATA[王小五]]></fullName><mobile><![CDATA[13812345678]]></mobile>"
+            + "<receiverEmail>zhang.san@example.com</receiverEmail><remark>证件 11010519491231002X</remark>"
+            + "</receiver></request>";
+
+    @Test
+    void cdataAttributesAndNamespacedElementsAreMaskedInDetailAndDiagnostics() {
+        try (TestServer s = TestServer.start(c -> c.signatureDiagnostics(io.qimencallback.server.config.AutoOnOff.ON),
+                Handlers.of("deliveryorder.create", r -> QimenResponse.success()))) {
+            s.send(s.call("deliveryorder.create").xmlBody(TRICKY));
+            s.send(s.call("deliveryorder.create").xmlBody(TRICKY).signOverride("BAD"));
+            String[] personal = {"张三丰", "330106199001011234", "李四", "王小五", "13812345678", "zhang.san@",
+                    "11010519491231002X"};
+            JsonNode calls = json(s.admin("/api/calls")).path("calls");
+            for (JsonNode c : calls) {
+                HttpResponse<String> detail = s.admin("/api/calls/" + c.path("id").asText());
+                assertThat(detail.body()).doesNotContain(personal);
+                assertThat(json(detail).path("body").asText()).isEqualTo("<request xmlns:wms=\"urn:wms\">"
+                        + "<receiver name=\"张**\" idCard=\"****\"><wms:name>李**</wms:name><fullName><![CDATA[王**]]></fullName>"
+                        + "<mobile><![CDATA[138****5678]]></mobile><receiverEmail>z***@example.com</receiverEmail>"
+                        + "<remark>证件 110***********002X</remark></receiver></request>");
+                assertThat(json(s.admin("/api/calls/" + c.path("id").asText() + "?reveal=true")).path("body").asText())
+                        .isEqualTo(TRICKY);
+            }
+            HttpResponse<String> failures = s.admin("/api/signature-failures");
+            assertThat(json(failures).path("failures")).hasSize(1);
+            assertThat(json(failures).path("failures").get(0).path("canonical").asText()).contains("<wms:name>李**</wms:name>");
+            assertThat(failures.body()).doesNotContain(personal);
+        }
+    }
+
+    @Test
+    void aMalformedBodyIsNotShownUnlessRevealed() {
+        try (TestServer s = TestServer.start(Handlers.of("deliveryorder.create", r -> QimenResponse.success()))) {
+            String broken = "<request><name>张三</name><mobile>1381234567";
+            s.send(s.call("deliveryorder.create").xmlBody(broken));
+            String id = json(s.admin("/api/calls")).path("calls").get(0).path("id").asText();
+            HttpResponse<String> detail = s.admin("/api/calls/" + id);
+            assertThat(detail.body()).doesNotContain("张三", "1381234567");
+            assertThat(json(detail).path("body").asText())
+                    .isEqualTo("[body not shown: " + broken.length() + " characters, not well-formed XML]");
+        }
+    }
+
     @Test
     void aCallShowsItsAnswerMaskedAndASystemErrorItsId() {
         try (TestServer s = TestServer.start(

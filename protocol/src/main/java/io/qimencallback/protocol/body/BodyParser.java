@@ -1,5 +1,6 @@
 package io.qimencallback.protocol.body;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,6 +32,15 @@ public final class BodyParser {
 
     static {
         JSON.getFactory().setStreamReadConstraints(LIMITS);
+        XmlFactory factory = XmlFactory.builder().xmlInputFactory(hardenedXmlInput()).streamReadConstraints(LIMITS).build();
+        XML = new XmlMapper(factory);
+    }
+
+    /**
+     * A new StAX input factory configured as this parser's: no DTD, no external entities, no entity but the five
+     * predefined ones. Whatever else reads request XML (personal-data masking) starts from this one.
+     */
+    public static XMLInputFactory hardenedXmlInput() {
         XMLInputFactory in = XMLInputFactory.newFactory();
         in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         in.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
@@ -38,8 +48,12 @@ public final class BodyParser {
         in.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, true);
         // element names need not be String.intern()ed for a tree; interning showed up as a tenth of parse time
         in.setProperty("org.codehaus.stax2.internNames", false);
-        XmlFactory factory = XmlFactory.builder().xmlInputFactory(in).streamReadConstraints(LIMITS).build();
-        XML = new XmlMapper(factory);
+        return in;
+    }
+
+    /** The JSON parser factory of this parser (nesting limited to 200), for streaming reads of request JSON. */
+    public static JsonFactory jsonFactory() {
+        return JSON.getFactory();
     }
 
     private BodyParser() {

@@ -21,7 +21,7 @@ public record ContentType(String header, ContentKind kind, Charset charset) {
         String mime = "";
         Charset charset = StandardCharsets.UTF_8;
         if (header != null) {
-            String[] parts = header.split(";");
+            String[] parts = header.split(";", -1); // never empty: a header of ";" alone has a (blank) type
             mime = parts[0].trim().toLowerCase(Locale.ROOT);
             for (int i = 1; i < parts.length; i++) {
                 String p = parts[i].trim();

@@ -63,6 +63,10 @@ public final class SignatureVerifier {
         List<Attempt> attempts = new ArrayList<>(secrets.size() * methods.size() * variants.size());
         int secretIndex = 0;
         for (String secret : secrets) {
+            if (secret == null || secret.isEmpty()) {
+                secretIndex++;
+                continue; // an empty secret signs nothing (HMAC refuses an empty key): it never matches
+            }
             for (SignMethod method : methods) {
                 for (SignatureBase variant : variants) {
                     String expected = method.sign(variant, secret);

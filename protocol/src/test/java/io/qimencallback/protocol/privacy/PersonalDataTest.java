@@ -48,7 +48,7 @@ class PersonalDataTest {
         assertThat(PersonalData.maskText("{\"receiver_name\" : \"赵六\",\"receiver_mobile\":\"13600002222\",\"shop_no\":\"S1\"}"))
                 .isEqualTo("{\"receiver_name\" : \"赵**\",\"receiver_mobile\":\"136****2222\",\"shop_no\":\"S1\"}");
         assertThat(PersonalData.maskText("method=x&receiver_address=%E4%B8%8A%E6%B5%B7%E5%B8%82%E6%B5%A6%E4%B8%9C%E6%96%B0%E5%8C%BA1%E5%8F%B7&pageNo=1"))
-                .isEqualTo("method=x&receiver_address=%E4%B8%8A%E6%B5%B7%E5%B8%82%E6%B5%A6%E4%B8%9C%E6%96%B0****&pageNo=1");
+                .isEqualTo("method=x&receiver_address=上海市浦东新****&pageNo=1");
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class ConsoleRoutes implements AdminRoutes {
         Map<String, String> params = reveal ? c.params() : PersonalData.maskParams(c.params());
         ObjectNode p = out.putObject("params");
         params.forEach(p::put);
-        out.put("body", reveal ? c.bodyText() : PersonalData.maskText(c.bodyText()));
+        out.put("body", reveal ? c.bodyText() : PersonalData.maskBody(c.contentType(), c.bodyText(), c.truncated()));
         out.put("bodyTruncated", c.truncated());
         String answer = c.answerText();
         out.put("answer", answer.isEmpty() ? null : reveal ? answer : PersonalData.maskText(answer));

@@ -29,7 +29,7 @@ public final class InboxJson {
                 .put("rawMethod", e.rawMethod())
                 .put("appKey", e.appKey())
                 .put("customerId", e.customerId())
-                .put("businessKey", reveal ? e.businessKey() : PersonalData.maskPhones(e.businessKey()))
+                .put("businessKey", reveal ? e.businessKey() : PersonalData.maskValues(e.businessKey()))
                 .put("status", e.status().dbName())
                 .put("attempts", e.attempts())
                 .put("format", e.format());
@@ -48,7 +48,7 @@ public final class InboxJson {
         params.forEach(p::put);
         o.put("contentType", e.contentType());
         String text = new String(e.body(), charset(e));
-        o.put("body", reveal ? text : PersonalData.maskText(text));
+        o.put("body", reveal ? text : PersonalData.maskBody(e.contentType(), text));
         o.put("bodyBytes", e.body().length);
         o.put("masked", !reveal);
         if (reveal) {
