@@ -60,8 +60,12 @@ pass "$version; $out"
 
 cleanup() {
     podman rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
-    podman kube down "$WORK/pod.yaml" >/dev/null 2>&1 || true
-    podman pod rm -f "qimen-ci-pod-$$" >/dev/null 2>&1 || true
+    if [[ -f $WORK/pod.yaml ]]; then
+        podman kube down "$WORK/pod.yaml" >/dev/null 2>&1 || true
+        podman volume rm -f qimen-apps tmp >/dev/null 2>&1 || true
+        podman secret rm qimen-apps qimen-apps-env >/dev/null 2>&1 || true
+    fi
+    [[ -n ${SCHEMA:-} ]] && psql -h 127.0.0.1 -U postgres -d test -qc "drop schema if exists $SCHEMA cascade" >/dev/null 2>&1
     podman volume rm -f "$NAME-data" >/dev/null 2>&1 || true
     rm -f "deploy/secrets/$CANARY.txt"
     [[ $had_secrets_dir == yes ]] || rmdir deploy/secrets 2>/dev/null || true
@@ -280,3 +284,95 @@ out=$(podman run --rm --network=none -e QIMEN_BIND=127.0.0.1 --pull=never --read
     --entrypoint /opt/qimen/qimen "$IMAGE" inbox list 2>"$WORK/list.log") || { cat "$WORK/list.log"; echo "$out"; fail "inbox list in a new container"; }
 grep -Eq '^1 +[0-9T:.-]+Z +deliveryorder\.create +CUST001 ' <<<"$out" || { echo "$out"; fail "entry 1 lost with the container"; }
 pass "a new container on the same volume lists entry 1: the inbox outlived the container"
+
+# ---- the Kubernetes manifests: schema, then the Deployment's pod with podman kube play ------------------------------
+step "Kubernetes manifests against the OpenAPI schema"
+need_tools node=nodejs npm=npm
+VALIDATOR=/var/cache/qimen-ci/k8s-validate # npm packages kept between runs on this machine (package-lock.json pins them)
+mkdir -p "$VALIDATOR"
+if ! cmp -s deploy/check/k8s-validate/package-lock.json "$VALIDATOR/package-lock.json" || [[ ! -d $VALIDATOR/node_modules ]]; then
+    cp deploy/check/k8s-validate/package.json deploy/check/k8s-validate/package-lock.json "$VALIDATOR/"
+    (cd "$VALIDATOR" && npm ci --no-audit --no-fund --loglevel=error > npm.log 2>&1) || { cat "$VALIDATOR/npm.log"; fail "npm ci (kubernetes-models)"; }
+fi
+cp deploy/check/k8s-validate/validate.mjs "$VALIDATOR/"
+for dir in deploy/kubernetes deploy/kubernetes-prometheus-operator; do
+    "$PY" deploy/check/kube.py render "$dir" > "$WORK/rendered.json" || fail "render $dir"
+    if command -v kubectl >/dev/null; then # where kubectl is installed, its kustomize must agree with kube.py
+        kubectl kustomize "$dir" > "$WORK/kustomized.yaml" 2>&1 || { cat "$WORK/kustomized.yaml"; fail "kubectl kustomize $dir"; }
+        "$PY" - "$WORK/rendered.json" "$WORK/kustomized.yaml" <<'PYEOF' || fail "kube.py render $dir differs from kubectl kustomize $dir"
+import json, sys, yaml
+key = lambda d: (d["kind"], d["metadata"]["name"])
+sys.exit(0 if sorted(json.load(open(sys.argv[1])), key=key) == sorted(yaml.safe_load_all(open(sys.argv[2])), key=key) else 1)
+PYEOF
+    fi
+    # the example Secret too, as it would be applied
+    "$PY" -c 'import json, sys, yaml; d = json.load(open(sys.argv[1])); d.append(yaml.safe_load(open(sys.argv[2]))); json.dump(d, open(sys.argv[1], "w"))' \
+        "$WORK/rendered.json" deploy/kubernetes/secret.example.yaml
+    out=$(cd "$VALIDATOR" && node validate.mjs "$WORK/rendered.json" 2>&1) || { echo "$out"; fail "$dir: not valid against the Kubernetes schema"; }
+    pass "$dir (kustomize) + secret.example.yaml: $(grep -c 'valid:' <<<"$out") objects valid against the Kubernetes OpenAPI schema (npm kubernetes-models)$(command -v kubectl >/dev/null && echo '; render = kubectl kustomize')"
+done
+"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for o in d:
+    if o["kind"] == "Deployment": o["spec"]["replicas"] = "3"
+json.dump([o for o in d if o["kind"] == "Deployment"], open(sys.argv[1], "w"))' "$WORK/rendered.json"
+if (cd "$VALIDATOR" && node validate.mjs "$WORK/rendered.json" >/dev/null 2>&1); then fail "the validator accepted replicas: \"3\""; fi
+pass "control: the same Deployment with replicas: \"3\" is refused"
+
+step "podman kube play: the Deployment's pod with its ConfigMap and Secret"
+# The inbox: the Deployment requires QIMEN_INBOX_URL (PostgreSQL); a schema of this run's own in the local database
+need_postgres
+SCHEMA=qimen_ci_$$
+psql -h 127.0.0.1 -U postgres -d test -qc "create schema $SCHEMA" >/dev/null || fail "create schema $SCHEMA"
+KPORT=$(free_port); KADMIN=$(free_port)
+KSECRET="ci-pod-secret-$RANDOM$RANDOM"
+printf '%s:%s\n' "$APP_KEY" "$KSECRET" > "$WORK/pod-apps.txt"
+"$PY" deploy/check/kube.py play deploy/kubernetes "$WORK/pod.yaml" "$WORK/secret.yaml" "$IMAGE" "$KPORT" "$KADMIN" \
+    "$WORK/pod-apps.txt" "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$SCHEMA" || fail "kube.py play"
+podman secret create qimen-apps "$WORK/secret.yaml" >/dev/null && podman secret create qimen-apps-env "$WORK/secret.yaml.env" >/dev/null \
+    || fail "podman secret create"
+podman kube play "$WORK/pod.yaml" > "$WORK/play.log" 2>&1 || { cat "$WORK/play.log"; fail "podman kube play"; }
+C=qimen-server-pod-0-qimen-server
+started=$SECONDS
+kready() { curl --max-time 5 -fsS "http://127.0.0.1:$KADMIN/health/ready"; }
+await 60 kready || { podman logs "$C" 2>&1 | tail -20; fail "the pod never answered its readinessProbe"; }
+pass "pod $C ready $((SECONDS - started)) s after podman kube play"
+# the probes as the Deployment declares them (podman turns the livenessProbe into a health check of its own)
+"$PY" - "$WORK/pod.yaml" "$KADMIN" <<'PYEOF' || fail "a probe does not answer 200"
+import sys, urllib.request, yaml
+dep = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d["kind"] == "Deployment"][0]
+c = dep["spec"]["template"]["spec"]["containers"][0]
+for probe in ("readinessProbe", "livenessProbe"):
+    g = c[probe]["httpGet"]
+    assert str(g["port"]) == sys.argv[2], (probe, g)
+    with urllib.request.urlopen("http://127.0.0.1:%s%s" % (g["port"], g["path"]), timeout=5) as r:
+        assert r.status == 200, (probe, r.status)
+    print("  %s %s: 200" % (probe, g["path"]))
+PYEOF
+pass "readinessProbe /health/ready and livenessProbe /health/live answer 200 on the admin port"
+env=$(podman exec "$C" env)
+for want in QIMEN_PATH=/qimen QIMEN_APPS_FILE=/etc/qimen/secrets/apps.txt QIMEN_SHUTDOWN_GRACE_SECONDS=20 \
+            "QIMEN_INBOX_URL=jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$SCHEMA"; do
+    [[ $'\n'$env$'\n' == *$'\n'"$want"$'\n'* ]] || fail "the pod's env lacks $want"
+done
+pass "env: the ConfigMap's settings (envFrom) and QIMEN_INBOX_URL from the Secret's key inbox-url (secretKeyRef)"
+apps=$(podman exec "$C" cat /etc/qimen/secrets/apps.txt)
+[[ $apps == "$APP_KEY:$KSECRET" ]] || fail "the mounted /etc/qimen/secrets/apps.txt is not the Secret's apps.txt"
+if podman exec "$C" touch /etc/qimen/x 2>/dev/null || podman exec "$C" touch /opt/qimen/x 2>/dev/null; then fail "the pod's root is writable"; fi
+podman exec "$C" touch /tmp/x || fail "the emptyDir /tmp is not writable"
+read -r uid gid <<<"$(podman exec "$C" sh -c 'echo $(id -u) $(id -g)')"
+ro=$(podman inspect "$C" --format '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.SecurityOpt}}')
+caps=$(podman exec "$C" grep CapEff /proc/1/status)
+[[ $uid:$gid == 10001:10001 && $ro == "true "*no-new-privileges* && $caps == *0000000000000000 ]] \
+    || fail "security context: uid:gid $uid:$gid, read-only/no-new-privileges '$ro', $caps"
+pass "secret file mounted at QIMEN_APPS_FILE; securityContext: uid:gid 10001:10001, readOnlyRootFilesystem, no privilege escalation, capabilities dropped ($caps); /tmp (emptyDir) writable"
+out=$(send "http://127.0.0.1:$KPORT/qimen" --secret "$KSECRET") || { echo "$out"; fail "signed call to the pod"; }
+grep -q '<flag>success</flag>.*stored as inbox entry' <<<"$out" || { echo "$out"; fail "the pod did not store the call"; }
+rows=$(psql -h 127.0.0.1 -U postgres -d test -tAc "select count(*) from $SCHEMA.qimen_inbox") || fail "no inbox table in $SCHEMA"
+((rows == 1)) || fail "$rows inbox rows in PostgreSQL, not 1"
+pass "signed call answered $(grep -o '<flag>[a-z]*</flag>' <<<"$out"), stored in the PostgreSQL inbox of QIMEN_INBOX_URL (1 row in $SCHEMA.qimen_inbox)"
+logs=$(podman logs "$C" 2>&1)
+if grep -qF "$KSECRET" <<<"$logs"; then fail "the pod's log shows the secret"; fi
+podman kube down "$WORK/pod.yaml" > /dev/null 2>&1 || fail "podman kube down"
+echo "all container checks passed"
