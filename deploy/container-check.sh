@@ -38,7 +38,8 @@ skip() {
 # ---- podman -------------------------------------------------------------------------------------------------------
 step "podman"
 if [[ $(id -u) != 0 ]] && ! command -v podman >/dev/null; then skip "not root and no podman"; fi
-need_tools podman=podman runc=runc debootstrap=debootstrap python3=python3 || skip "podman, runc or debootstrap cannot be installed"
+# catatonit: the pause process of the pods that `podman kube play` makes
+need_packages podman runc debootstrap catatonit python3 || skip "podman, runc, debootstrap or catatonit cannot be installed"
 PY=/usr/bin/python3
 "$PY" -c 'import yaml' 2>/dev/null || need_packages python3-yaml
 
