@@ -226,6 +226,14 @@ def queries():
     return out
 
 
+def renamed():
+    """Gauges renamed for what they mean: the old names must be gone from the dashboard, alerts and README."""
+    old = "qimen_executor_capacity"
+    for f in (DEPLOY / "grafana/dashboards/qimen.json", DEPLOY / "prometheus/alerts.yml", ROOT / "README.md"):
+        check(old not in f.read_text(), f"{f.name} still uses {old} (now qimen_executor_queue_free)")
+    check(any("qimen_build_info" in e for _, e in queries()), "the dashboard does not show qimen_build_info")
+
+
 def live(metrics_file, prometheus):
     exposed = {line.split("{")[0].split(" ")[0] for line in Path(metrics_file).read_text().splitlines()
                if line and not line.startswith("#")}
@@ -251,6 +259,7 @@ def main():
         compose(known)
         systemd(known)
         dockerfile()
+        renamed()
     elif sys.argv[1:2] == ["live"] and len(sys.argv) == 4:
         live(sys.argv[2], sys.argv[3])
     else:
