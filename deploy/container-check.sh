@@ -331,6 +331,10 @@ KSECRET="ci-pod-secret-$RANDOM$RANDOM"
 printf '%s:%s\n' "$APP_KEY" "$KSECRET" > "$WORK/pod-apps.txt"
 "$PY" deploy/check/kube.py play deploy/kubernetes "$WORK/pod.yaml" "$WORK/secret.yaml" "$IMAGE" "$KPORT" "$KADMIN" \
     "$WORK/pod-apps.txt" "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&currentSchema=$SCHEMA" || fail "kube.py play"
+# what a run that was killed may have left (the names are the Deployment's, as podman derives them)
+podman pod rm -f qimen-server-pod-0 >/dev/null 2>&1 || true
+podman secret rm qimen-apps qimen-apps-env >/dev/null 2>&1 || true
+podman volume rm -f qimen-apps tmp >/dev/null 2>&1 || true
 podman secret create qimen-apps "$WORK/secret.yaml" >/dev/null && podman secret create qimen-apps-env "$WORK/secret.yaml.env" >/dev/null \
     || fail "podman secret create"
 podman kube play "$WORK/pod.yaml" > "$WORK/play.log" 2>&1 || { cat "$WORK/play.log"; fail "podman kube play"; }
