@@ -147,12 +147,16 @@ step "podman build -f deploy/Dockerfile"
 [[ -d deploy/secrets ]] && had_secrets_dir=yes
 mkdir -p deploy/secrets
 printf '%s:%s\n' "$APP_KEY" "$CANARY" > "deploy/secrets/$CANARY.txt"
+previous=$(podman image inspect "$IMAGE" --format '{{.Id}}' 2>/dev/null || true)
 started=$SECONDS
 # --format docker: with the default OCI format podman drops HEALTHCHECK without a word
 podman build --format docker --network=host --pull=never --build-arg BUILD_IMAGE="$build_tag" \
     --build-arg RUNTIME_IMAGE="$run_tag" -f deploy/Dockerfile -t "$IMAGE" . > "$WORK/build.log" 2>&1 \
     || { tail -40 "$WORK/build.log"; fail "podman build -f deploy/Dockerfile"; }
 rm -f "deploy/secrets/$CANARY.txt"
+# the image of the previous run, untagged now: removed, so that runs on one machine do not pile up images
+current=$(podman image inspect "$IMAGE" --format '{{.Id}}')
+[[ -n $previous && $previous != "$current" ]] && podman rmi "$previous" >/dev/null 2>&1
 size=$(podman image inspect "$IMAGE" --format '{{.Size}}')
 pass "built $IMAGE in $((SECONDS - started)) s ($((size / 1024 / 1024)) MiB)"
 
