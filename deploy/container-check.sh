@@ -156,7 +156,7 @@ podman build --format docker --network=host --pull=never --build-arg BUILD_IMAGE
 rm -f "deploy/secrets/$CANARY.txt"
 # the image of the previous run, untagged now: removed, so that runs on one machine do not pile up images
 current=$(podman image inspect "$IMAGE" --format '{{.Id}}')
-[[ -n $previous && $previous != "$current" ]] && podman rmi "$previous" >/dev/null 2>&1
+if [[ -n $previous && $previous != "$current" ]]; then podman rmi "$previous" >/dev/null 2>&1 || true; fi
 size=$(podman image inspect "$IMAGE" --format '{{.Size}}')
 pass "built $IMAGE in $((SECONDS - started)) s ($((size / 1024 / 1024)) MiB)"
 
