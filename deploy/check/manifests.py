@@ -128,7 +128,7 @@ def kubernetes(known):
           and "value" not in inbox,
           "the Deployment does not take QIMEN_INBOX_URL from the Secret's key inbox-url (not optional)")
     check("inbox-url" not in sec.get("stringData", {}) and "inbox-url" not in sec.get("data", {}),
-          "secret.yaml ships an inbox-url: it must be absent so that pods do not start without a real shared inbox")
+          "secret.example.yaml ships an inbox-url: it must be absent so that pods do not start without a real shared inbox")
     return grace
 
 
