@@ -15,6 +15,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import kube  # noqa: E402 (deploy/check/kube.py: the manifests as kustomize renders them)
+
 DEPLOY = Path(__file__).resolve().parent.parent
 ROOT = DEPLOY.parent
 problems = []
@@ -42,17 +45,31 @@ def seconds(text):
     return int(m.group(1)) if m else None
 
 
+def matches_all(selector, labels):
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
 def kubernetes(known):
     kdir = DEPLOY / "kubernetes"
     kust = yaml.safe_load((kdir / "kustomization.yaml").read_text())
     docs = {}
-    for name in kust["resources"]:
-        for doc in yaml.safe_load_all((kdir / name).read_text()):
-            check(doc.get("apiVersion") and doc.get("kind") and doc.get("metadata", {}).get("name"),
-                  f"{name}: a document without apiVersion, kind or metadata.name")
-            docs[doc["kind"]] = doc
-    listed = {p.name for p in kdir.glob("*.yaml")} - {"kustomization.yaml"}
+    # the base, the Prometheus Operator overlay (the ServiceMonitor) and the example Secret, made by hand from it
+    rendered = kube.render(DEPLOY / "kubernetes-prometheus-operator")
+    for doc in rendered + [yaml.safe_load((kdir / "secret.example.yaml").read_text())]:
+        check(doc.get("apiVersion") and doc.get("kind") and doc.get("metadata", {}).get("name"),
+              f"a document without apiVersion, kind or metadata.name: {doc}")
+        docs[doc["kind"]] = doc
+    listed = {p.name for p in kdir.glob("*.yaml")} - {"kustomization.yaml", "secret.example.yaml"}
     check(listed == set(kust["resources"]), f"kustomization.yaml resources {sorted(kust['resources'])} != files {sorted(listed)}")
+    check("secret.example.yaml" not in kust["resources"], "apply -k must not apply the example Secret over the real one")
+    check(all(d["kind"] != "ServiceMonitor" for d in kube.render(kdir)),
+          "the base has a ServiceMonitor: apply -k fails on a cluster without the Prometheus Operator")
+    pol = docs["NetworkPolicy"]["spec"]
+    check(matches_all(pol["podSelector"]["matchLabels"], docs["Deployment"]["spec"]["template"]["metadata"]["labels"]),
+          "the NetworkPolicy does not select the pods")
+    admin_from = [r["from"] for r in pol["ingress"] if any(p["port"] in ("admin", 9090) for p in r["ports"])]
+    check(len(admin_from) == 1 and all("namespaceSelector" in f and "podSelector" in f for f in admin_from[0]),
+          "the admin port must be open only to Prometheus pods in a monitoring namespace")
     dep, svc, cm, sec = docs["Deployment"], docs["Service"], docs["ConfigMap"], docs["Secret"]
     labels = dep["spec"]["template"]["metadata"]["labels"]
     pod = dep["spec"]["template"]["spec"]
@@ -111,7 +128,7 @@ def kubernetes(known):
           and "value" not in inbox,
           "the Deployment does not take QIMEN_INBOX_URL from the Secret's key inbox-url (not optional)")
     check("inbox-url" not in sec.get("stringData", {}) and "inbox-url" not in sec.get("data", {}),
-          "secret.yaml ships an inbox-url: it must be absent so that pods do not start without a real shared inbox")
+          "secret.example.yaml ships an inbox-url: it must be absent so that pods do not start without a real shared inbox")
     return grace
 
 
@@ -209,6 +226,14 @@ def queries():
     return out
 
 
+def renamed():
+    """Gauges renamed for what they mean: the old names must be gone from the dashboard, alerts and README."""
+    old = "qimen_executor_capacity"
+    for f in (DEPLOY / "grafana/dashboards/qimen.json", DEPLOY / "prometheus/alerts.yml", ROOT / "README.md"):
+        check(old not in f.read_text(), f"{f.name} still uses {old} (now qimen_executor_queue_free)")
+    check(any("qimen_build_info" in e for _, e in queries()), "the dashboard does not show qimen_build_info")
+
+
 def live(metrics_file, prometheus):
     exposed = {line.split("{")[0].split(" ")[0] for line in Path(metrics_file).read_text().splitlines()
                if line and not line.startswith("#")}
@@ -234,6 +259,7 @@ def main():
         compose(known)
         systemd(known)
         dockerfile()
+        renamed()
     elif sys.argv[1:2] == ["live"] and len(sys.argv) == 4:
         live(sys.argv[2], sys.argv[3])
     else:

@@ -94,13 +94,15 @@ public final class ServeCommand implements Callable<Integer> {
         }, "qimen-shutdown").start();
         Signal.handle(new Signal("TERM"), sig -> drain.run());
         Signal.handle(new Signal("INT"), sig -> drain.run());
-        // SIGHUP re-reads the secrets file (rotation without a restart) instead of ending the JVM
-        Signal.handle(new Signal("HUP"), sig -> {
+        // SIGHUP re-reads the secrets file (rotation without a restart) instead of ending the JVM. Windows has no
+        // SIGHUP (new Signal("HUP") throws there): the file is watched instead, once the server runs.
+        Runnable reload = () -> {
             QimenServer s = running.get();
             if (s != null) {
                 s.reloadSecrets();
             }
-        });
+        };
+        boolean hup = handleHup(reload);
         QimenServer server;
         try {
             server = QimenServer.start(config, handlers);
@@ -111,9 +113,26 @@ public final class ServeCommand implements Callable<Integer> {
         } finally {
             startDecided.countDown();
         }
-        announce(server, handlers);
+        announce(server, handlers, hup);
+        FileChangeWatch watch = !hup && config.appsFile() != null
+                ? FileChangeWatch.start(config.appsFile(), WATCH_INTERVAL, reload) : null;
         server.awaitStopped();
+        if (watch != null) {
+            watch.close();
+        }
         return 0;
+    }
+
+    private static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofSeconds(5);
+
+    /** Whether SIGHUP exists here and now re-reads the secrets (false on Windows). */
+    static boolean handleHup(Runnable reload) {
+        try {
+            Signal.handle(new Signal("HUP"), sig -> reload.run());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
@@ -124,7 +143,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static void announce(QimenServer server, HandlerRegistry handlers) {
+    private static void announce(QimenServer server, HandlerRegistry handlers, boolean hup) {
         ServerConfig c = server.config();
         if (c.demo()) {
             log.warn("************************************************************************************");
@@ -134,9 +153,12 @@ public final class ServeCommand implements Callable<Integer> {
             log.warn("************************************************************************************");
         }
         log.info("service address: {}://{}:{}{}", c.tls() ? "https" : "http", c.bind(), server.port(), c.path());
-        if (c.appsFile() != null) {
+        if (c.appsFile() != null && hup) {
             log.info("secrets: {} app key(s), {} secret(s); {} is re-read on SIGHUP (kill -HUP {})",
                     c.apps().appKeys().size(), c.apps().secretCount(), c.appsFile(), ProcessHandle.current().pid());
+        } else if (c.appsFile() != null) {
+            log.info("secrets: {} app key(s), {} secret(s); no SIGHUP here: {} is re-read when it changes (checked every {} s)",
+                    c.apps().appKeys().size(), c.apps().secretCount(), c.appsFile(), WATCH_INTERVAL.toSeconds());
         }
         log.info("admin: http://{}:{}/ (debug console) /metrics /health/live /health/ready{}", c.adminBind(),
                 server.adminPort(), c.signatureDiagnostics() ? "; signature diagnostics on" : "");

@@ -81,6 +81,13 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder("qimen.requests.inflight", inFlight, AtomicInteger::get)
                 .description("Calls received and whose answer is not yet written")
                 .register(registry);
+        // which build answers: qimen_build_info{version,java_version} 1 (joins on instance in dashboards and alerts)
+        String version = version();
+        Gauge.builder("qimen.build.info", () -> 1)
+                .description("The server's version and the Java runtime it runs on")
+                .tag("version", version)
+                .tag("java_version", Runtime.version().toString())
+                .register(registry);
     }
 
     /**
@@ -100,6 +107,21 @@ public final class ServerMetrics implements AutoCloseable {
         }
     }
 
+    /** The version Maven wrote into the jar (pom.properties); "unknown" when run from classes, as in tests. */
+    static String version() {
+        try (java.io.InputStream in = ServerMetrics.class.getResourceAsStream(
+                "/META-INF/maven/io.qimencallback/qimen-server/pom.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     /** Queue depth and busy workers of the handler executor. */
     public void bindExecutor(ThreadPoolExecutor executor) {
         Gauge.builder("qimen.executor.queue.depth", executor, e -> e.getQueue().size())
@@ -108,8 +130,12 @@ public final class ServerMetrics implements AutoCloseable {
         Gauge.builder("qimen.executor.active", executor, ThreadPoolExecutor::getActiveCount)
                 .description("Workers running a call")
                 .register(registry);
-        Gauge.builder("qimen.executor.capacity", executor, e -> e.getQueue().remainingCapacity())
+        // free places, named as such (it was qimen_executor_capacity, which read as the queue's size)
+        Gauge.builder("qimen.executor.queue.free", executor, e -> e.getQueue().remainingCapacity())
                 .description("Free places in the worker queue")
+                .register(registry);
+        Gauge.builder("qimen.executor.queue.capacity", executor, e -> e.getQueue().size() + e.getQueue().remainingCapacity())
+                .description("Places in the worker queue, free or taken")
                 .register(registry);
     }
 
