@@ -84,6 +84,13 @@ public final class BodyParser {
      * refuse, this refuses with the same answer, at a fraction of the cost.
      */
     public static void check(ContentKind kind, byte[] body, Charset charset) throws QimenException {
+        if (kind == ContentKind.XML) {
+            if (declaresDtd(body)) {
+                invalid("XML with a DOCTYPE is not accepted");
+            }
+            XmlScan.check(body, charset);
+            return;
+        }
         if (kind != ContentKind.XML && kind != ContentKind.JSON) {
             return;
         }
@@ -114,6 +121,9 @@ public final class BodyParser {
      */
     public static java.util.Optional<String> find(ContentKind kind, byte[] body, Charset charset, String path)
             throws QimenException {
+        if (kind == ContentKind.XML) {
+            return XmlScan.find(body, charset, path);
+        }
         if (kind != ContentKind.XML && kind != ContentKind.JSON) {
             return java.util.Optional.empty();
         }
