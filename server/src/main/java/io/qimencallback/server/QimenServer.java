@@ -132,7 +132,9 @@ public final class QimenServer implements AutoCloseable {
         SourcePolicy sources = new SourcePolicy(config.allowedSources(), config.trustedProxies());
         CallVerifier verifier = new CallVerifier(secrets, config.timestampTolerance(), sources, routes,
                 Clock.systemUTC(), (call, failure) -> {
-                    metrics.signatureFailed();
+                    String appKey = call.appKey();
+                    metrics.signatureFailed(appKey != null && secrets.get().appKeys().contains(appKey)
+                            ? appKey : ServerMetrics.OTHER_APP);
                     signatureDiagnostics.record(failure);
                 });
         CallProcessor processor = new CallProcessor(verifier,

@@ -48,7 +48,8 @@ public final class ServerMetrics implements AutoCloseable {
     /** method tag → outcome → timer; two lookups instead of a registry lookup (and no key string) per call. */
     private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, Counter> rejections = new ConcurrentHashMap<>();
-    private final Counter signatureFailures;
+    /** app_key label (a configured app key, or {@code other}) → counter. */
+    private final ConcurrentMap<String, Counter> signatureFailures = new ConcurrentHashMap<>();
     private final Counter connectionsRefused;
     private final Counter connectionsRefusedPerSource;
     private final Counter bodyBudgetExhausted;
@@ -60,9 +61,7 @@ public final class ServerMetrics implements AutoCloseable {
 
     public ServerMetrics() {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.signatureFailures = Counter.builder("qimen.signature.failures")
-                .description("Calls refused with sign-check-failure")
-                .register(registry);
+        signatureFailed(OTHER_APP, 0); // the series exists from the start: rate() sees the first failure
         this.connectionsRefused = Counter.builder("qimen.connections.refused")
                 .description("Connections closed at once because max_connections were open")
                 .register(registry);
@@ -191,8 +190,19 @@ public final class ServerMetrics implements AutoCloseable {
         inFlight.decrementAndGet();
     }
 
-    public void signatureFailed() {
-        signatureFailures.increment();
+    /** Label of signature failures whose app_key is not configured: callers cannot grow the label set. */
+    public static final String OTHER_APP = "other";
+
+    /** @param appLabel the configured app key the call named, or {@link #OTHER_APP} */
+    public void signatureFailed(String appLabel) {
+        signatureFailed(appLabel, 1);
+    }
+
+    private void signatureFailed(String appLabel, int n) {
+        signatureFailures.computeIfAbsent(appLabel, a -> Counter.builder("qimen.signature.failures")
+                .description("Calls refused with sign-check-failure, by app_key (configured ones; the rest are other)")
+                .tag("app_key", a)
+                .register(registry)).increment(n);
     }
 
     /** Requests answered by the HTTP layer itself (400, 404, 405, 408, 413, 431). */
@@ -230,7 +240,7 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     public long signatureFailures() {
-        return (long) signatureFailures.count();
+        return (long) signatureFailures.values().stream().mapToDouble(Counter::count).sum();
     }
 
     /** Time since these meters were created, that is since the server started. */
