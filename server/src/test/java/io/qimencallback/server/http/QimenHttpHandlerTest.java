@@ -90,4 +90,27 @@ class QimenHttpHandlerTest {
         assertThat(metrics.scrape()).contains("qimen_http_rejections_total{status=\"413\"} 1.0");
         r.release();
     }
+
+    @Test
+    void aFailedAllocationClosesOnlyThatConnectionAndIsCounted() {
+        EmbeddedChannel server = channel(1024);
+        // what Netty fires when a read buffer cannot be allocated (the event loop itself goes on)
+        server.pipeline().fireExceptionCaught(new OutOfMemoryError("Cannot reserve 65536 bytes of direct buffer memory"));
+        server.runPendingTasks();
+
+        assertThat(server.isOpen()).isFalse();
+        assertThat(metrics.outOfMemoryCount()).isEqualTo(1);
+        EmbeddedChannel other = channel(1024);
+        FullHttpResponse r = exchange(other, new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/nope"));
+        assertThat(r.status().code()).as("another connection is served").isEqualTo(404);
+        r.release();
+    }
+
+    @Test
+    void absoluteFormTargetsAreReducedToTheirOriginForm() {
+        assertThat(QimenHttpHandler.originForm("http://gw.example:8080/qimen?a=1")).isEqualTo("/qimen?a=1");
+        assertThat(QimenHttpHandler.originForm("https://gw.example?a=1")).isEqualTo("/?a=1");
+        assertThat(QimenHttpHandler.originForm("http://gw.example")).isEqualTo("/");
+        assertThat(QimenHttpHandler.originForm("/qimen?u=http://x/y")).isEqualTo("/qimen?u=http://x/y");
+    }
 }
