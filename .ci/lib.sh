@@ -50,6 +50,19 @@ need_packages() {
 # first_line TEXT: the first line of TEXT (instead of `| head -1`, which can kill the writer under pipefail)
 first_line() { printf '%s\n' "${1%%$'\n'*}"; }
 
+# free_port: a free TCP port on 127.0.0.1 (bash picks none by itself; python3 is on every machine of this kind)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# await SECONDS COMMAND...: runs COMMAND until it succeeds, for up to SECONDS
+await() {
+    local seconds=$1; shift
+    local deadline=$((SECONDS + seconds))
+    until "$@" >/dev/null 2>&1; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
+
 # tcp_open HOST PORT: whether something listens there (bash's /dev/tcp, no tool needed)
 tcp_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 

@@ -48,17 +48,7 @@ need_tools promtool=prometheus prometheus=prometheus nginx=nginx systemd-analyze
 promtool_version=$(promtool --version 2>&1); systemd_version=$(systemd-analyze --version)
 pass "tools: $(first_line "$promtool_version"); $(nginx -v 2>&1); $(first_line "$systemd_version")"
 
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-# waits until a command succeeds (up to $1 seconds)
-await() {
-    local seconds=$1; shift
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.2
-    done
-}
+# free_port and await: .ci/lib.sh
 
 # start_server NAME PORT ADMIN_PORT [VAR=value...]: the built jar in the background, log in $WORK/NAME.log, inbox in
 # $WORK/data-NAME

@@ -74,15 +74,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-await() {
-    local seconds=$1; shift
-    local deadline=$((SECONDS + seconds))
-    until "$@" >/dev/null 2>&1; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.3
-    done
-}
+# free_port and await: .ci/lib.sh
 send() {
     local url=$1; shift
     java -jar "$JAR" send "$url" --method "$METHOD" --app-key "$APP_KEY" --customer-id CUST001 --body "$BODY" "$@"
