@@ -2,29 +2,17 @@ package io.qimencallback.server;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.qimencallback.protocol.QimenException;
-import io.qimencallback.protocol.QimenResponse;
-import io.qimencallback.protocol.ResponseFormat;
-import io.qimencallback.protocol.ResponseWriter;
-import io.qimencallback.protocol.body.BodyParser;
 import io.qimencallback.protocol.handler.HandlerRegistry;
-import io.qimencallback.protocol.http.ContentKind;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.admin.AdminGuard;
 import io.qimencallback.server.admin.AdminRouter;
@@ -37,10 +25,10 @@ import io.qimencallback.server.call.ReplayGuard;
 import io.qimencallback.server.route.Routes;
 import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
-import io.qimencallback.server.config.Setting;
 import io.qimencallback.server.console.ConsoleRoutes;
 import io.qimencallback.server.diagnostics.SignatureDiagnostics;
-import io.qimencallback.server.http.AdminHttpHandler;
+import io.qimencallback.server.http.AdminChannelInitializer;
+import io.qimencallback.server.http.PublicTls;
 import io.qimencallback.server.inbox.Inbox;
 import io.qimencallback.server.inbox.InboxRoutes;
 import io.qimencallback.server.inbox.InboxStore;
@@ -50,7 +38,6 @@ import io.qimencallback.server.http.ServiceEndpoint;
 import io.qimencallback.server.metrics.ServerMetrics;
 import io.qimencallback.server.recent.RecentCalls;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -192,7 +179,7 @@ public final class QimenServer implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handlers, "handlers");
         Objects.requireNonNull(adminRoutes, "adminRoutes");
-        QimenServer server = new QimenServer(config, handlers, tls(config), List.copyOf(adminRoutes));
+        QimenServer server = new QimenServer(config, handlers, PublicTls.of(config), List.copyOf(adminRoutes));
         try {
             server.bind();
         } catch (RuntimeException e) {
@@ -201,41 +188,11 @@ public final class QimenServer implements AutoCloseable {
         }
         Thread background = new Thread(() -> {
             server.metrics.bindSystemMeters();
-            warmUp();
+            WarmUp.run();
         }, "qimen-after-start");
         background.setDaemon(true);
         background.start();
         return server;
-    }
-
-    /** Loads the parsers and renderers once, so that the first call does not pay for their class loading. */
-    private static void warmUp() {
-        try {
-            BodyParser.parse(ContentKind.XML, "<request><a>1</a></request>".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-            BodyParser.parse(ContentKind.JSON, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
-            for (ResponseFormat f : ResponseFormat.values()) {
-                ResponseWriter.render(QimenResponse.success().with("a", "1"), f);
-            }
-        } catch (QimenException | RuntimeException e) {
-            log.debug("warm-up failed", e);
-        }
-    }
-
-    /** The public port's TLS context, from the PEM files; JDK provider, as the server ships no native library. */
-    private static SslContext tls(ServerConfig config) {
-        if (!config.tls()) {
-            return null;
-        }
-        try {
-            return SslContextBuilder.forServer(config.tlsCertFile().toFile(), config.tlsKeyFile().toFile())
-                    .sslProvider(SslProvider.JDK)
-                    .build();
-        } catch (Exception e) {
-            // the message names the failing part (e.g. an unsupported key format), never the key itself
-            throw new IllegalStateException("cannot load the TLS certificate and key (" + Setting.TLS_CERT_FILE.env()
-                    + "=" + config.tlsCertFile() + ", " + Setting.TLS_KEY_FILE.env() + "=" + config.tlsKeyFile()
-                    + "; the key must be unencrypted PKCS#8 PEM): " + e.getMessage(), e);
-        }
     }
 
     private void bind() {
@@ -243,13 +200,8 @@ public final class QimenServer implements AutoCloseable {
         adminChannel = bind("admin", new ServerBootstrap()
                 .group(adminGroup)
                 .channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new AdminHttpHandler(adminRouter, guard, adminWorkers));
-                    }
-                }), config.adminBind(), config.adminPort());
+                .childHandler(new AdminChannelInitializer(adminRouter, guard, adminWorkers)), config.adminBind(),
+                config.adminPort());
         guard.exposureWarning(config.adminBind(), adminPort()).ifPresent(log::warn);
         // the public port opens only once the inbox can take calls: no call is answered without it
         inbox = awaitInbox();
