@@ -72,6 +72,8 @@ public final class QimenServer implements AutoCloseable {
     /** Opened on its own thread while the rest starts (Flyway and the pool take most of a second). */
     private final CompletableFuture<Inbox> inboxOpening;
     private volatile Inbox inbox;
+    /** Runs beside the inbox's opening; the public port waits for both. */
+    private final CompletableFuture<Void> warmUp;
     private final SignatureDiagnostics signatureDiagnostics;
     private final ThreadPoolExecutor workers;
     /** Admin services that may block (database queries): a few threads, a short queue, 503 beyond it. */
@@ -131,6 +133,11 @@ public final class QimenServer implements AutoCloseable {
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls,
                 sources::trusted);
         metrics.bindConnections(connections);
+        this.warmUp = CompletableFuture.runAsync(WarmUp::run, task -> {
+            Thread t = new Thread(task, "qimen-warm-up");
+            t.setDaemon(true);
+            t.start();
+        });
         // last: nothing after it can fail and leave an opened inbox behind
         this.inboxOpening = openInbox(config, handlers, metrics);
     }
@@ -188,7 +195,6 @@ public final class QimenServer implements AutoCloseable {
         }
         Thread background = new Thread(() -> {
             server.metrics.bindSystemMeters();
-            WarmUp.run();
         }, "qimen-after-start");
         background.setDaemon(true);
         background.start();
@@ -203,8 +209,10 @@ public final class QimenServer implements AutoCloseable {
                 .childHandler(new AdminChannelInitializer(adminRouter, guard, adminWorkers)), config.adminBind(),
                 config.adminPort());
         guard.exposureWarning(config.adminBind(), adminPort()).ifPresent(log::warn);
-        // the public port opens only once the inbox can take calls: no call is answered without it
+        // the public port opens only once the inbox can take calls (no call is answered without it) and the event
+        // loops' code is loaded (no jar is read on an event loop)
         inbox = awaitInbox();
+        warmUp.join();
         publicChannel = bind("public", new ServerBootstrap()
                 .group(ioGroup)
                 .channel(NioServerSocketChannel.class)
