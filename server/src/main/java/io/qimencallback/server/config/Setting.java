@@ -24,8 +24,8 @@ public enum Setting {
             + " /metrics and /health/*, unless they send the admin token (admin_token_file).",
             ServerConfig.Builder::adminBind),
     ADMIN_TOKEN_FILE("admin_token_file", "", "File holding a token (at least 16 characters, read at start): a request"
-            + " with Authorization: Bearer <token> gets the debug console and its API (call data, inbox, ack, retry)"
-            + " from beyond loopback. Empty: loopback clients only.",
+            + " with Authorization: Bearer <token> gets the debug console and its API (call data and captures, inbox,"
+            + " ack, retry, replay) from beyond loopback. Empty: loopback clients only.",
             (b, v) -> b.adminTokenFile(file(v))),
     PATH("path", "/qimen", "Service path (the 服务地址 is http://host:port + this path). Other paths answer 404.",
             ServerConfig.Builder::path),
@@ -38,7 +38,7 @@ public enum Setting {
             + " (rotation); appKey * = any. Unset: demo credentials, loopback only (set but empty: start refused).",
             (b, v) -> b.apps(AppSecrets.parse(v))),
     APPS_FILE("apps_file", "", "File of further signing secrets: appKey:secret per line, or YAML (*.yml) app key →"
-            + " secret(s). Re-read on SIGHUP.",
+            + " secret(s). Re-read on SIGHUP (where there is none, when the file changes).",
             (b, v) -> b.appsFile(file(v))),
     TIMESTAMP_TOLERANCE_MINUTES("timestamp_tolerance_minutes", "10",
             "Accepted clock difference of the timestamp parameter, either direction (0 = not checked).",
@@ -117,7 +117,7 @@ public enum Setting {
     INBOX_DELIVERY_THREADS("inbox_delivery_threads", "4", "Threads that deliver inbox entries to inbox handlers.",
             (b, v) -> b.inboxDeliveryThreads(positive(v))),
     RECENT_CALLS("recent_calls", "200", "Last calls kept in memory for the debug console on the admin port, with at"
-            + " most 64 KiB of body each (0 = off).",
+            + " most 64 KiB of body and of answer each (0 = off).",
             (b, v) -> b.recentCalls(nonNegative(v))),
     SIGNATURE_DIAGNOSTICS("signature_diagnostics", "auto",
             "Keep the last 100 signature failures, explained, for GET /api/signature-failures on the admin port"
