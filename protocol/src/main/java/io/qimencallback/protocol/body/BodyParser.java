@@ -41,7 +41,9 @@ public final class BodyParser {
      * predefined ones. Whatever else reads request XML (personal-data masking) starts from this one.
      */
     public static XMLInputFactory hardenedXmlInput() {
-        XMLInputFactory in = XMLInputFactory.newFactory();
+        // Woodstox by name, not XMLInputFactory.newFactory(): that looks the implementation up on every call (a
+        // properties file, a service scan of the jars), which is file I/O, and the settings below are Woodstox's
+        XMLInputFactory in = new com.ctc.wstx.stax.WstxInputFactory();
         in.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         in.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         // with no DTD only the five predefined entities exist; replacing makes any other reference an error
