@@ -21,6 +21,9 @@ public final class EventLoopGuard implements BlockHoundIntegration {
                 || t.getName().startsWith("qimen-admin-") && !t.getName().startsWith("qimen-admin-worker")));
         // logback's asynchronous appender never blocks (neverBlock): a contended queue lock is held for nanoseconds
         builder.allowBlockingCallsInside("ch.qos.logback.core.AsyncAppenderBase", "put");
+        // Netty 4.2's adaptive allocator retires a magazine under a write lock held for a moment (its allocations use
+        // tryWriteLock and never wait); Netty's own code, not ours
+        builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
         builder.blockingMethodCallback(method -> {
             VIOLATIONS.add(method + " on " + Thread.currentThread().getName() + " at "
                     + StackWalker.getInstance().walk(s -> s.skip(1).limit(12).map(Object::toString).toList()));
