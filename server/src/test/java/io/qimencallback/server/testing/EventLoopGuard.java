@@ -24,6 +24,11 @@ public final class EventLoopGuard implements BlockHoundIntegration {
         // Netty 4.2's adaptive allocator retires a magazine under a write lock held for a moment (its allocations use
         // tryWriteLock and never wait); Netty's own code, not ours
         builder.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free");
+        // handing work over: a bounded queue's offer() never waits for room (a full queue is refused: overloaded);
+        // its lock only orders the enqueue against a worker's take, for nanoseconds. Waiting for a result would be
+        // caught: Future.get, CompletableFuture.join and put() are not allowed
+        builder.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "execute");
+        builder.allowBlockingCallsInside("java.util.concurrent.LinkedBlockingQueue", "offer");
         builder.blockingMethodCallback(method -> {
             VIOLATIONS.add(method + " on " + Thread.currentThread().getName() + " at "
                     + StackWalker.getInstance().walk(s -> s.skip(1).limit(12).map(Object::toString).toList()));
