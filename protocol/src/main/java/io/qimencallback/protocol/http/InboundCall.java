@@ -44,7 +44,7 @@ public final class InboundCall {
     }
 
     /**
-     * @throws QimenException {@code invalid-parameter} for a query parameter with an empty name; {@code invalid-body} for a charset other than those Qimen uses, more than
+     * @throws QimenException {@code invalid-parameter} for a query or header parameter with an empty name; {@code invalid-body} for a charset other than those Qimen uses, more than
      *                        {@link #MAX_PARAMETERS} parameters, or a form field that is repeated or contradicts the
      *                        query string (it would reach a handler without being what was signed)
      */
@@ -67,11 +67,12 @@ public final class InboundCall {
             }
         }
         Map<String, String> query = UrlEncoding.parseQuery(raw.rawQuery(), cs);
-        if (query.containsKey("")) {
-            // "&&" or "=x" adds nothing to the signed string, so a replay could carry it and look new
-            throw new QimenException(ErrorCode.INVALID_PARAMETER, "a query parameter has an empty name");
-        }
         params.putAll(query);
+        if (params.containsKey("")) {
+            // "&&", "=x" or an empty name in top-sign-list adds nothing to the signed string: a replay could carry it
+            // and look new
+            throw new QimenException(ErrorCode.INVALID_PARAMETER, "a parameter has an empty name");
+        }
         Map<String, String> formFields = new LinkedHashMap<>();
         if (form) {
             List<String> problems = new ArrayList<>(1);
