@@ -1,7 +1,6 @@
 package io.qimencallback.server.http;
 
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -165,20 +164,6 @@ abstract class InOrderHttpHandler extends SimpleChannelInboundHandler<FullHttpRe
             paused = true;
             ctx.channel().config().setAutoRead(false);
         }
-    }
-
-    /** Marks the connection closing (a rejected request): nothing after it is served. */
-    protected final void closing() {
-        closing = true;
-    }
-
-    /** Writes an answer and closes, outside the request order (the connection is out of sync: a malformed request). */
-    protected final void respondAndClose(ChannelHandlerContext ctx, FullHttpResponse answer) {
-        closing = true;
-        busy = true;
-        releaseWaiting();
-        answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void releaseWaiting() {
