@@ -41,18 +41,7 @@ final class WarmUp {
             BodyParser.find(ContentKind.JSON, json, StandardCharsets.UTF_8, "a");
             BodyParser.parse(ContentKind.JSON, json, StandardCharsets.UTF_8);
             Map<String, String> headers = Map.of("Content-Type", "text/xml;charset=utf-8");
-            HeaderLookup lookup = new HeaderLookup() {
-                @Override
-                public String get(String name) {
-                    return headers.get(name);
-                }
-
-                @Override
-                public List<String> getAll(String name) {
-                    String v = headers.get(name);
-                    return v == null ? List.of() : List.of(v);
-                }
-            };
+            HeaderLookup lookup = headers::get;
             InboundCall call = InboundCall.parse(new RawRequest("POST",
                     "method=a.b&app_key=k&timestamp=2026-01-01%2000:00:00&sign=00&sign_method=hmac-sha256", lookup, xml,
                     "127.0.0.1", Instant.now()));

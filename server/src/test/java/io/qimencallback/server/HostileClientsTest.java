@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -382,7 +381,4 @@ class HostileClientsTest {
         }
         return out.toString(StandardCharsets.UTF_8);
     }
-
-    @SuppressWarnings("unused")
-    private static final Set<String> UNUSED = Set.of();
 }

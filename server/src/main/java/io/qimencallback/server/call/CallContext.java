@@ -13,14 +13,11 @@ import io.qimencallback.server.route.Routes;
  * to the call (its answer, deadline, work) is its {@link CallExchange}'s business.
  */
 public final class CallContext {
-    /** Metrics tag for every method the configuration does not name, so that callers cannot grow the tag set. */
-    public static final String OTHER_METHOD = Routes.OTHER;
-
     private final RawRequest raw;
     private final long startNanos;
     private volatile ResponseFormat format;
     private volatile String method;
-    private volatile String methodTag = OTHER_METHOD;
+    private volatile String methodTag = Routes.OTHER;
     private volatile String appKey;
     private volatile String customerId;
     private volatile String clientAddress;

@@ -66,16 +66,12 @@ public final class CallProcessor {
         } catch (Throwable t) {
             return CompletableFuture.completedFuture(systemError(ctx, t));
         }
-        CompletableFuture<QimenResponse> earlier = replays.earlier(call.appKey(), call.replayKey());
+        CompletableFuture<QimenResponse> answer = new CompletableFuture<>();
+        CompletableFuture<QimenResponse> earlier = replays.remember(call.appKey(), call.replayKey(), call.replayExpiry(),
+                answer);
         if (earlier != null) {
             replayed.run();
             return earlier.thenApply(r -> r); // a copy: cancelling this call's stage leaves the first one alone
-        }
-        CompletableFuture<QimenResponse> answer = new CompletableFuture<>();
-        CompletableFuture<QimenResponse> raced = replays.remember(call.appKey(), call.replayKey(), call.replayExpiry(), answer);
-        if (raced != null) {
-            replayed.run();
-            return raced.thenApply(r -> r);
         }
         route(ctx, call, exchange, workers, onWorker).whenComplete((r, e) -> {
             if (e == null) {

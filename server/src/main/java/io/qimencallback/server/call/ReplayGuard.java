@@ -45,7 +45,7 @@ public final class ReplayGuard {
         return new ReplayGuard(0, Clock.systemUTC());
     }
 
-    /** The earlier call's answer, or {@code null} when the call is new: then {@link #remember} its answer. */
+    /** The earlier call's answer for this signature, or {@code null} when none is remembered. */
     public CompletableFuture<QimenResponse> earlier(String appKey, String sign) {
         if (perApp == 0) {
             return null;

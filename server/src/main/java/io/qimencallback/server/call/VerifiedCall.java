@@ -42,10 +42,6 @@ public record VerifiedCall(InboundCall inbound, String method, Map<String, Strin
         return inbound.param(SystemParams.APP_KEY);
     }
 
-    public String sign() {
-        return inbound.sign();
-    }
-
     /**
      * What makes a replay of this call: the signature, and the charset the body was declared in — the charset is not
      * signed, so a copy declaring another one must not pass for the genuine call (nor the genuine for the copy).

@@ -41,8 +41,4 @@ final class BodyBudget {
     long held() {
         return held.get();
     }
-
-    long limit() {
-        return limit;
-    }
 }

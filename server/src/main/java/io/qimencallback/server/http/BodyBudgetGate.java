@@ -27,7 +27,7 @@ import io.qimencallback.server.metrics.ServerMetrics;
  * Counts every body byte against the port's {@link BodyBudget} as it arrives, before the aggregator holds it: a
  * request whose announced length does not fit gets 503 before its body is read, and one whose bytes stop fitting
  * while it trickles in gets 503 then. Once a request is whole its bytes belong to the call, which gives them back
- * ({@link #releaseCall}); a connection that closes mid-body gives back what its partial body held.
+ * when it ends ({@link QimenHttpHandler}); a connection that closes mid-body gives back what its partial body held.
  */
 final class BodyBudgetGate extends ChannelInboundHandlerAdapter {
     private final BodyBudget budget;
@@ -104,10 +104,6 @@ final class BodyBudgetGate extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
 
-    /** What a whole request held, given back when its call ends (answered, dropped, or its connection closed). */
-    static void releaseCall(BodyBudget budget, long bytes) {
-        budget.release(bytes);
-    }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {

@@ -42,10 +42,6 @@ final class SourceConnections {
         return admitted[0];
     }
 
-    int openFrom(String source) {
-        return open.getOrDefault(source, 0);
-    }
-
     private static String source(Channel ch) {
         return ch.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : "0.0.0.0";

@@ -48,13 +48,7 @@ final class GroupCommit implements AutoCloseable {
     }
 
     Appended append(NewEntry entry) throws SQLException {
-        Pending p = new Pending(entry, new CompletableFuture<>());
-        if (!queue.offer(p)) {
-            throw new SQLException("the inbox is not keeping up: " + MAX_WAITING + " appends are waiting for a commit");
-        }
-        if (!open) {
-            p.result.completeExceptionally(new SQLException("the inbox is closed"));
-        }
+        Pending p = enqueue(entry);
         try {
             return p.result.get();
         } catch (InterruptedException e) {
@@ -76,6 +70,11 @@ final class GroupCommit implements AutoCloseable {
      * or a closed inbox fails it at once.
      */
     CompletableFuture<Appended> appendAsync(NewEntry entry) {
+        return enqueue(entry).result;
+    }
+
+    /** Queues an append; a full queue or a closed inbox fails its result at once. */
+    private Pending enqueue(NewEntry entry) {
         Pending p = new Pending(entry, new CompletableFuture<>());
         if (!queue.offer(p)) {
             p.result.completeExceptionally(new SQLException("the inbox is not keeping up: " + MAX_WAITING
@@ -83,7 +82,7 @@ final class GroupCommit implements AutoCloseable {
         } else if (!open) {
             p.result.completeExceptionally(new SQLException("the inbox is closed"));
         }
-        return p.result;
+        return p;
     }
 
     private void run() {

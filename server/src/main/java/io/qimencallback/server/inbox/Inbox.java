@@ -79,24 +79,8 @@ public final class Inbox implements AutoCloseable {
      * @param tree         the parsed body (or the form fields), searched for the business key
      * @param client       the caller's address
      * @param format       the response format in use
-     * @throws SQLException when the store cannot commit: the caller must not be told success
-     */
-    public QimenResponse record(InboundCall call, String method, Map<String, String> signedParams, JsonNode tree,
-                                String client, ResponseFormat format) throws SQLException {
-        try {
-            return recordAsync(call, method, signedParams, tree, client, format).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while waiting for the inbox commit", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof SQLException s ? s : new SQLException("inbox append failed", e.getCause());
-        }
-    }
-
-    /**
-     * As {@link #record}, without waiting: the future completes on the inbox's writer thread once the call is
-     * committed (with the answer naming its entry), or exceptionally (an {@link SQLException}) when it is not — the
-     * caller must then not be told success.
+     * @return completes on the inbox's writer thread once the call is committed (with the answer naming its
+     *         entry), or exceptionally (an {@link SQLException}) when it is not: the caller must not be told success
      */
     public java.util.concurrent.CompletableFuture<QimenResponse> recordAsync(InboundCall call, String method,
             Map<String, String> signedParams, JsonNode tree, String client, ResponseFormat format) {

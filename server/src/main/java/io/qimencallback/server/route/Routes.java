@@ -1,6 +1,5 @@
 package io.qimencallback.server.route;
 
-import io.qimencallback.protocol.MethodNames;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.handler.QimenHandler;
 import io.qimencallback.server.inbox.MethodGlobs;
@@ -85,8 +84,4 @@ public final class Routes {
         return new Route.None("no handler for method " + method);
     }
 
-    /** Whether the inbox takes this normalized method (for the admin API and tools). */
-    public boolean toInbox(String normalizedMethod) {
-        return route(MethodNames.normalize(normalizedMethod)) instanceof Route.Inbox;
-    }
 }
