@@ -1,9 +1,9 @@
 package io.qimencallback.bench;
 
 import io.qimencallback.protocol.Samples;
-import io.qimencallback.protocol.sign.SignMethod;
-import io.qimencallback.protocol.sign.SignatureBase;
-import io.qimencallback.protocol.sign.SignatureVerifier;
+import io.qimencallback.protocol.internal.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignatureBase;
+import io.qimencallback.protocol.internal.sign.SignatureVerifier;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,11 @@
 package io.qimencallback.protocol;
 
+import io.qimencallback.protocol.internal.SystemParams;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.qimencallback.protocol.http.ContentKind;
-import io.qimencallback.protocol.http.InboundCall;
+import io.qimencallback.protocol.ContentKind;
+import io.qimencallback.protocol.internal.http.InboundCall;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -182,7 +184,7 @@ public final class QimenRequest {
             return v.isValueNode() ? Optional.of(v.asText()) : Optional.empty();
         }
         try {
-            return io.qimencallback.protocol.body.BodyParser.find(bodyKind, body, charset, path);
+            return io.qimencallback.protocol.internal.body.BodyParser.find(bodyKind, body, charset, path);
         } catch (QimenException e) {
             throw new IllegalStateException("the body was checked well-formed, then did not parse", e);
         }
@@ -224,7 +226,7 @@ public final class QimenRequest {
             return this;
         }
 
-        /** A body with its kind and tree; {@code tree} is usually from {@link io.qimencallback.protocol.body.BodyParser}. */
+        /** A body with its kind and tree; {@code tree} is usually from {@link io.qimencallback.protocol.internal.body.BodyParser}. */
         public Builder body(byte[] bytes, ContentKind kind, JsonNode tree) {
             this.body = Objects.requireNonNull(bytes, "bytes").clone();
             this.bodyKind = Objects.requireNonNull(kind, "kind");

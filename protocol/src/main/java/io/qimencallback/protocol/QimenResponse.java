@@ -111,7 +111,11 @@ public final class QimenResponse {
         return copy;
     }
 
-    Map<String, JsonNode> fieldsView() {
+    /**
+     * The fields without copying, for rendering an answer: the map is unmodifiable, but its values must not be
+     * changed (use {@link #fields()} for copies).
+     */
+    public Map<String, JsonNode> fieldsView() {
         return fields;
     }
 

@@ -1,6 +1,6 @@
 package io.qimencallback.protocol;
 
-import io.qimencallback.protocol.http.ContentKind;
+import io.qimencallback.protocol.ContentKind;
 import java.util.Locale;
 
 /** The two answer formats of spec §4. */

@@ -1,7 +1,7 @@
 package io.qimencallback.protocol;
 
-import io.qimencallback.protocol.http.HeaderLookup;
-import io.qimencallback.protocol.http.RawRequest;
+import io.qimencallback.protocol.internal.http.HeaderLookup;
+import io.qimencallback.protocol.internal.http.RawRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

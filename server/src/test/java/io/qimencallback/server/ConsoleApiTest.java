@@ -8,7 +8,7 @@ import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.server.admin.AdminResponse;
 import io.qimencallback.server.testing.Handlers;
 import io.qimencallback.server.testing.TestServer;
-import io.qimencallback.protocol.http.RawRequest;
+import io.qimencallback.protocol.internal.http.RawRequest;
 import io.qimencallback.server.cli.CapturedRequest;
 import io.qimencallback.server.testing.Cli;
 import java.net.URI;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.Samples;
 import io.qimencallback.protocol.handler.QimenHandler;
-import io.qimencallback.protocol.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignMethod;
 import io.qimencallback.server.client.GatewayResponse;
 import io.qimencallback.server.testing.Handlers;
 import io.qimencallback.server.testing.TestServer;

@@ -1,9 +1,9 @@
 package io.qimencallback.server.call;
 
 import io.qimencallback.protocol.ResponseFormat;
-import io.qimencallback.protocol.SystemParams;
-import io.qimencallback.protocol.http.ContentType;
-import io.qimencallback.protocol.http.RawRequest;
+import io.qimencallback.protocol.internal.SystemParams;
+import io.qimencallback.protocol.internal.http.ContentType;
+import io.qimencallback.protocol.internal.http.RawRequest;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.server.route.Routes;
 

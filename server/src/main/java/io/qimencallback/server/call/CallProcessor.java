@@ -5,7 +5,7 @@ import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
-import io.qimencallback.protocol.body.BodyParser;
+import io.qimencallback.protocol.internal.body.BodyParser;
 import io.qimencallback.protocol.handler.AsyncQimenHandler;
 import io.qimencallback.protocol.handler.Execution;
 import io.qimencallback.protocol.handler.QimenHandler;

@@ -1,7 +1,7 @@
 package io.qimencallback.server.cli;
 
-import io.qimencallback.protocol.http.HeaderLookup;
-import io.qimencallback.protocol.http.RawRequest;
+import io.qimencallback.protocol.internal.http.HeaderLookup;
+import io.qimencallback.protocol.internal.http.RawRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.qimencallback.server.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qimencallback.protocol.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignMethod;
 import io.qimencallback.server.client.Fixture;
 import io.qimencallback.server.client.Fixtures;
 import io.qimencallback.server.selftest.SelfTest;

@@ -1,6 +1,6 @@
 package io.qimencallback.server.cli;
 
-import io.qimencallback.protocol.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignMethod;
 import io.qimencallback.server.client.Burst;
 import io.qimencallback.server.client.BurstSummary;
 import io.qimencallback.server.client.Fixture;

@@ -1,8 +1,8 @@
 package io.qimencallback.server.cli;
 
-import io.qimencallback.protocol.http.UrlEncoding;
-import io.qimencallback.protocol.sign.SignMethod;
-import io.qimencallback.protocol.sign.SignatureBase;
+import io.qimencallback.protocol.internal.http.UrlEncoding;
+import io.qimencallback.protocol.internal.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignatureBase;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package io.qimencallback.server.cli;
 
 import io.qimencallback.protocol.QimenException;
-import io.qimencallback.protocol.http.InboundCall;
-import io.qimencallback.protocol.http.RawRequest;
-import io.qimencallback.protocol.sign.SignMethod;
-import io.qimencallback.protocol.sign.SignatureEvidence;
-import io.qimencallback.protocol.sign.SignatureExplainer;
-import io.qimencallback.protocol.sign.SignatureExplanation;
+import io.qimencallback.protocol.internal.http.InboundCall;
+import io.qimencallback.protocol.internal.http.RawRequest;
+import io.qimencallback.protocol.internal.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignatureEvidence;
+import io.qimencallback.protocol.internal.sign.SignatureExplainer;
+import io.qimencallback.protocol.internal.sign.SignatureExplanation;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.qimencallback.server.client;
 
 import io.qimencallback.protocol.QimenTime;
-import io.qimencallback.protocol.SystemParams;
-import io.qimencallback.protocol.http.UrlEncoding;
-import io.qimencallback.protocol.sign.SignMethod;
-import io.qimencallback.protocol.sign.SignatureBase;
+import io.qimencallback.protocol.internal.SystemParams;
+import io.qimencallback.protocol.internal.http.UrlEncoding;
+import io.qimencallback.protocol.internal.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignatureBase;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

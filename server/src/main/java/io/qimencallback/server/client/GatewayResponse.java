@@ -3,8 +3,8 @@ package io.qimencallback.server.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.qimencallback.protocol.QimenException;
-import io.qimencallback.protocol.body.BodyParser;
-import io.qimencallback.protocol.http.ContentType;
+import io.qimencallback.protocol.internal.body.BodyParser;
+import io.qimencallback.protocol.internal.http.ContentType;
 import java.nio.charset.StandardCharsets;
 
 /** An answer from a service address, with the Qimen fields read out of XML or JSON. */

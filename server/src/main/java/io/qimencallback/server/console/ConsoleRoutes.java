@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qimencallback.protocol.privacy.PersonalData;
+import io.qimencallback.protocol.internal.privacy.PersonalData;
 import io.qimencallback.server.admin.AdminRequest;
 import io.qimencallback.server.admin.AdminResponse;
 import io.qimencallback.server.admin.AdminRouter;

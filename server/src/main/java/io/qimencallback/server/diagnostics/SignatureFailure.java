@@ -1,7 +1,7 @@
 package io.qimencallback.server.diagnostics;
 
-import io.qimencallback.protocol.http.InboundCall;
-import io.qimencallback.protocol.sign.SignatureVerifier;
+import io.qimencallback.protocol.internal.http.InboundCall;
+import io.qimencallback.protocol.internal.sign.SignatureVerifier;
 import java.util.List;
 import java.util.Objects;
 

@@ -17,9 +17,9 @@ import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.ResponseFormat;
-import io.qimencallback.protocol.ResponseWriter;
-import io.qimencallback.protocol.http.ContentKind;
-import io.qimencallback.protocol.http.ContentType;
+import io.qimencallback.protocol.internal.ResponseWriter;
+import io.qimencallback.protocol.ContentKind;
+import io.qimencallback.protocol.internal.http.ContentType;
 import io.qimencallback.server.call.CallContext;
 import io.qimencallback.server.metrics.ServerMetrics;
 

@@ -1,7 +1,7 @@
 package io.qimencallback.server.inbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.qimencallback.protocol.SystemParams;
+import io.qimencallback.protocol.internal.SystemParams;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,10 +1,10 @@
 package io.qimencallback.server.recent;
 
 import io.qimencallback.protocol.QimenException;
-import io.qimencallback.protocol.SystemParams;
-import io.qimencallback.protocol.http.ContentKind;
-import io.qimencallback.protocol.http.ContentType;
-import io.qimencallback.protocol.http.UrlEncoding;
+import io.qimencallback.protocol.internal.SystemParams;
+import io.qimencallback.protocol.ContentKind;
+import io.qimencallback.protocol.internal.http.ContentType;
+import io.qimencallback.protocol.internal.http.UrlEncoding;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

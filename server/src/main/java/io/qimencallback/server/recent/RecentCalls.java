@@ -1,6 +1,6 @@
 package io.qimencallback.server.recent;
 
-import io.qimencallback.protocol.http.RawRequest;
+import io.qimencallback.protocol.internal.http.RawRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

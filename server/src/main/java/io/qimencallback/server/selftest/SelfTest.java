@@ -1,7 +1,7 @@
 package io.qimencallback.server.selftest;
 
 import io.qimencallback.protocol.ErrorCode;
-import io.qimencallback.protocol.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignMethod;
 import io.qimencallback.server.client.Fixture;
 import io.qimencallback.server.client.GatewayClient;
 import io.qimencallback.server.client.GatewayRequest;

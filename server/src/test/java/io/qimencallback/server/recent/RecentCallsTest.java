@@ -2,8 +2,8 @@ package io.qimencallback.server.recent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qimencallback.protocol.http.HeaderLookup;
-import io.qimencallback.protocol.http.RawRequest;
+import io.qimencallback.protocol.internal.http.HeaderLookup;
+import io.qimencallback.protocol.internal.http.RawRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.qimencallback.server.selftest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qimencallback.protocol.sign.SignMethod;
+import io.qimencallback.protocol.internal.sign.SignMethod;
 import org.junit.jupiter.api.Test;
 
 class SelfTestTest {

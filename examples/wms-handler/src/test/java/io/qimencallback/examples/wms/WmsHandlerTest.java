@@ -7,9 +7,9 @@ import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.ResponseFormat;
-import io.qimencallback.protocol.ResponseWriter;
-import io.qimencallback.protocol.body.BodyParser;
-import io.qimencallback.protocol.http.ContentKind;
+import io.qimencallback.protocol.internal.ResponseWriter;
+import io.qimencallback.protocol.internal.body.BodyParser;
+import io.qimencallback.protocol.ContentKind;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
