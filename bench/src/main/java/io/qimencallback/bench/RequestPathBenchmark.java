@@ -72,7 +72,7 @@ public class RequestPathBenchmark {
                 Routes.of(HandlerRegistry.builder().add(new BenchHandler()).build(), false, List.of()),
                 Clock.systemUTC(), (call, failure) -> { });
         // the replay guard would answer every repetition of the one pre-signed request from memory: off here
-        CallProcessor processor = new CallProcessor(verifier, ReplayGuard.off(), () -> null, () -> { });
+        CallProcessor processor = new CallProcessor(verifier, ReplayGuard.off(), () -> null, () -> { }, java.time.Duration.ofSeconds(10));
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, new InlineExecutor(), Duration.ofSeconds(10),
                 metrics, () -> false, RecentCalls.off(), 65536);
         channel = new EmbeddedChannel(new PublicChannelInitializer(endpoint,

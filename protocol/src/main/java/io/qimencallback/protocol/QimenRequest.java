@@ -9,6 +9,7 @@ import io.qimencallback.protocol.internal.http.InboundCall;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -36,6 +37,8 @@ public final class QimenRequest {
     private JsonNode tree;
     private final String remoteAddress;
     private final Instant receivedAt;
+    private final String callId;
+    private final Instant deadline;
 
     private QimenRequest(Builder b) {
         this.rawMethod = Objects.requireNonNull(b.method, "method");
@@ -48,6 +51,8 @@ public final class QimenRequest {
         this.bodyTree = b.bodyTree;
         this.remoteAddress = b.remoteAddress;
         this.receivedAt = b.receivedAt;
+        this.callId = b.callId;
+        this.deadline = b.deadline;
     }
 
     /**
@@ -66,6 +71,12 @@ public final class QimenRequest {
      */
     public static QimenRequest of(InboundCall call, Map<String, String> params, Supplier<JsonNode> bodyTree,
                                   String remoteAddress) {
+        return from(call, params, bodyTree, remoteAddress).build();
+    }
+
+    /** As {@link #of(InboundCall, Map, Supplier, String)}, for a server that adds the call id and deadline. */
+    public static Builder from(InboundCall call, Map<String, String> params, Supplier<JsonNode> bodyTree,
+                               String remoteAddress) {
         Builder b = builder(call.param(SystemParams.METHOD));
         params.forEach((k, v) -> {
             if (!k.equals(SystemParams.SIGN)) {
@@ -79,7 +90,7 @@ public final class QimenRequest {
         b.bodyTree = Objects.requireNonNull(bodyTree, "bodyTree");
         b.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
         b.receivedAt = call.raw().receivedAt();
-        return b.build();
+        return b;
     }
 
     /** For tests of handlers, and for servers embedding handlers in other transports. */
@@ -199,6 +210,25 @@ public final class QimenRequest {
         return receivedAt;
     }
 
+    /**
+     * The call's id: the one the access log, the debug console and a {@code system-error} answer show, so that a
+     * handler's own log lines can be tied to them.
+     */
+    public String callId() {
+        return callId;
+    }
+
+    /** When the caller is answered {@code handler-timeout} if no answer is ready. */
+    public Instant deadline() {
+        return deadline;
+    }
+
+    /** The time left until {@link #deadline()}; zero once it has passed. */
+    public Duration remaining() {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
     @Override
     public String toString() {
         // no parameters or body: they may carry personal data
@@ -215,6 +245,8 @@ public final class QimenRequest {
         private Supplier<JsonNode> bodyTree = MissingNode::getInstance;
         private String remoteAddress = "127.0.0.1";
         private Instant receivedAt = Instant.now();
+        private String callId = "test";
+        private Instant deadline;
 
         private Builder(String method) {
             this.method = Objects.requireNonNull(method, "method");
@@ -251,7 +283,21 @@ public final class QimenRequest {
             return this;
         }
 
+        public Builder callId(String callId) {
+            this.callId = Objects.requireNonNull(callId, "callId");
+            return this;
+        }
+
+        /** Default: ten seconds after {@link #receivedAt(Instant)}, the server's default handler timeout. */
+        public Builder deadline(Instant deadline) {
+            this.deadline = Objects.requireNonNull(deadline, "deadline");
+            return this;
+        }
+
         public QimenRequest build() {
+            if (deadline == null) {
+                deadline = receivedAt.plusSeconds(10);
+            }
             return new QimenRequest(this);
         }
     }

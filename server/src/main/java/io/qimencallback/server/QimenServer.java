@@ -127,7 +127,8 @@ public final class QimenServer implements AutoCloseable {
                     signatureDiagnostics.record(failure);
                 });
         CallProcessor processor = new CallProcessor(verifier,
-                new ReplayGuard(config.replayCacheEntries(), Clock.systemUTC()), () -> inbox, metrics::replayed);
+                new ReplayGuard(config.replayCacheEntries(), Clock.systemUTC()), () -> inbox, metrics::replayed,
+                config.handlerTimeout());
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
                 metrics, draining::get, recentCalls, config.eventLoopBodyBytes());
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls,

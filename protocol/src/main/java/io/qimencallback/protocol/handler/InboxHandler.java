@@ -26,4 +26,17 @@ public interface InboxHandler {
      *                   and it is marked {@code dead}; the exception's class and message become the entry's last error
      */
     void deliver(InboxDelivery delivery) throws Exception;
+
+    /** As {@link QimenHandler#name()}. */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** As {@link QimenHandler#start}: before the first delivery; an exception stops the server's start. */
+    default void start(HandlerContext context) throws Exception {
+    }
+
+    /** As {@link QimenHandler#close}: once the server stops, after the last delivery ended. */
+    default void close() throws Exception {
+    }
 }

@@ -39,4 +39,23 @@ public interface QimenHandler {
     default Execution execution() {
         return Execution.BLOCKING;
     }
+
+    /**
+     * The name of this handler's settings section ({@code plugins.<name>} in the YAML file, {@code QIMEN_PLUGINS_<NAME>_*}
+     * in the environment) and of its logger; handlers of one plugin may share a name. Default: the class's simple name.
+     */
+    default String name() {
+        return getClass().getSimpleName();
+    }
+
+    /**
+     * Called once before the first call, on the starting thread: read settings, open clients. An exception stops the
+     * server's start, naming this handler, its jar and the cause.
+     */
+    default void start(HandlerContext context) throws Exception {
+    }
+
+    /** Called once when the server stops, after the last call was answered: close clients. */
+    default void close() throws Exception {
+    }
 }

@@ -15,6 +15,7 @@ import io.qimencallback.server.route.Routes;
 public final class CallContext {
     private final RawRequest raw;
     private final long startNanos;
+    private final String id = ErrorIds.next();
     private volatile ResponseFormat format;
     private volatile String method;
     private volatile String methodTag = Routes.OTHER;
@@ -70,6 +71,8 @@ public final class CallContext {
         this.clientAddress = clientAddress;
     }
 
+    /** Ties the access log line, the console's entry, a handler's request and a {@code system-error} answer together. */
+    public String id() { return id; }
     public RawRequest raw() { return raw; }
     public long startNanos() { return startNanos; }
     public ResponseFormat format() { return format; }

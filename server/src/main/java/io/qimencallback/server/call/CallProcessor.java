@@ -11,6 +11,7 @@ import io.qimencallback.protocol.handler.Execution;
 import io.qimencallback.protocol.handler.QimenHandler;
 import io.qimencallback.server.inbox.Inbox;
 import io.qimencallback.server.route.Route;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -36,12 +37,16 @@ public final class CallProcessor {
     private final ReplayGuard replays;
     private final Supplier<Inbox> inbox;
     private final Runnable replayed;
+    private final Duration handlerTimeout;
 
     /**
      * @param inbox    the opened inbox; gives {@code null} when off (its routes then never exist)
      * @param replayed told of each replay answered from the guard (a metric)
+     * @param handlerTimeout from receipt to {@code handler-timeout}: the deadline a handler's request carries
      */
-    public CallProcessor(CallVerifier verifier, ReplayGuard replays, Supplier<Inbox> inbox, Runnable replayed) {
+    public CallProcessor(CallVerifier verifier, ReplayGuard replays, Supplier<Inbox> inbox, Runnable replayed,
+                         Duration handlerTimeout) {
+        this.handlerTimeout = Objects.requireNonNull(handlerTimeout, "handlerTimeout");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.replays = Objects.requireNonNull(replays, "replays");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
@@ -109,7 +114,7 @@ public final class CallProcessor {
         } catch (QimenException e) {
             return done(e.toResponse());
         }
-        QimenRequest request = call.request();
+        QimenRequest request = call.request(ctx.id(), ctx.raw().receivedAt().plus(handlerTimeout));
         return switch (h.execution()) {
             case NON_BLOCKING -> done(invoke(ctx, h.handler(), request));
             case ASYNC -> async(ctx, (AsyncQimenHandler) h.handler(), request, exchange);

@@ -63,13 +63,13 @@ public record VerifiedCall(InboundCall inbound, String method, Map<String, Strin
     }
 
     /** The handler's request, its body tree built on first use (the body was checked well-formed before). */
-    public QimenRequest request() {
-        return QimenRequest.of(inbound, signedParams, () -> {
+    public QimenRequest request(String callId, Instant deadline) {
+        return QimenRequest.from(inbound, signedParams, () -> {
             try {
                 return tree();
             } catch (QimenException e) {
                 throw new IllegalStateException("the body was checked well-formed, then did not parse", e);
             }
-        }, client);
+        }, client).callId(callId).deadline(deadline).build();
     }
 }

@@ -56,7 +56,7 @@ class DemoCredentialsCallTest {
                 Duration.ofMinutes(10), new SourcePolicy(List.of(), List.of(Cidr.parse("127.0.0.1"))),
                 Routes.of(HandlerRegistry.builder().add(Handlers.of("test.echo", r -> QimenResponse.success())).build(),
                         false, List.of()), Clock.systemUTC(), (c, f) -> { });
-        CallProcessor processor = new CallProcessor(verifier, new ReplayGuard(100, Clock.systemUTC()), () -> null, () -> { });
+        CallProcessor processor = new CallProcessor(verifier, new ReplayGuard(100, Clock.systemUTC()), () -> null, () -> { }, java.time.Duration.ofSeconds(10));
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, workers, Duration.ofSeconds(5), metrics,
                 () -> false, RecentCalls.off(), 65536);
         channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)

@@ -44,7 +44,7 @@ class QimenHttpHandlerTest {
         CallVerifier verifier = new CallVerifier(() -> AppSecrets.parse("k:s"), Duration.ofMinutes(10),
                 new SourcePolicy(List.of(), List.of()), Routes.of(HandlerRegistry.empty(), false, List.of()),
                 Clock.systemUTC(), (c, f) -> { });
-        CallProcessor processor = new CallProcessor(verifier, new ReplayGuard(100, Clock.systemUTC()), () -> null, () -> { });
+        CallProcessor processor = new CallProcessor(verifier, new ReplayGuard(100, Clock.systemUTC()), () -> null, () -> { }, java.time.Duration.ofSeconds(10));
         ServiceEndpoint endpoint = new ServiceEndpoint("/qimen", processor, workers, Duration.ofSeconds(5), metrics,
                 () -> false, RecentCalls.off(), 65536);
         EmbeddedChannel server = new EmbeddedChannel(new PublicChannelInitializer(endpoint,

@@ -1,0 +1,30 @@
+package io.qimencallback.protocol.handler;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+
+/**
+ * What the server gives a handler once, at start ({@link QimenHandler#start}, {@link InboxHandler#start}): its own
+ * settings, a logger and the server's meters.
+ */
+public interface HandlerContext {
+
+    /**
+     * The handler's section of the {@code plugins:} configuration, named by {@link QimenHandler#name()}: every key
+     * can be set or overridden from the environment ({@code QIMEN_PLUGINS_<NAME>_<KEY>}), and read from a file with
+     * the {@code _file} suffix ({@code password_file: /run/secrets/erp}).
+     */
+    PluginSettings settings();
+
+    /**
+     * A logger named after the handler whose messages and arguments have personal data (mobile numbers, ID numbers,
+     * e-mail addresses) masked by the server's one masking rule before they are written.
+     */
+    Logger logger();
+
+    /**
+     * The server's registry, scraped at the admin port's {@code /metrics}: register the handler's own meters here.
+     * Keep label values bounded (never a document code or a customer id).
+     */
+    MeterRegistry meters();
+}
