@@ -23,6 +23,8 @@ import io.qimencallback.server.concurrent.BlockingThreadFactory;
 import io.qimencallback.server.call.CallVerifier;
 import io.qimencallback.server.call.ReplayGuard;
 import io.qimencallback.server.route.Routes;
+import io.qimencallback.server.target.TargetEnvironment;
+import io.qimencallback.server.target.Targets;
 import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.console.ConsoleRoutes;
@@ -67,6 +69,7 @@ public final class QimenServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ServerMetrics metrics;
+    private final Targets targets;
     private final Routes routes;
     private final LiveSecrets secrets;
     /** Opened on its own thread while the rest starts (Flyway and the pool take most of a second). */
@@ -94,7 +97,16 @@ public final class QimenServer implements AutoCloseable {
     private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes) {
         this.config = config;
         this.metrics = new ServerMetrics();
-        this.routes = Routes.of(handlers, config.inbox().enabled(), config.inbox().methods());
+        this.targets = Targets.open(config.targets(), new TargetEnvironment(metrics.registry(),
+                config.handlerTimeout()), Targets.TYPES);
+        try {
+            this.routes = Routes.of(handlers, config.inbox().enabled(), config.inbox().methods(), config.routes(),
+                    targets);
+        } catch (RuntimeException e) {
+            targets.close();
+            throw e;
+        }
+        log.info("routes, first match wins:\n  {}", String.join("\n  ", routes.describe()));
         this.recentCalls = new RecentCalls(config.recentCalls());
         this.secrets = new LiveSecrets(config);
         this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
@@ -340,6 +352,7 @@ public final class QimenServer implements AutoCloseable {
             if (opened != null) {
                 opened.close();
             }
+            targets.close(); // after the inbox: its deliveries have ended
         });
         metrics.close();
         stopped.countDown();

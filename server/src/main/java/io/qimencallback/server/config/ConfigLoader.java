@@ -38,6 +38,9 @@ public final class ConfigLoader {
             JsonNode root = read(file);
             for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
+                if (Sections.apply(b, e.getKey(), e.getValue(), file)) {
+                    continue;
+                }
                 Setting s = byKey(e.getKey(), file);
                 if (s == Setting.APPS) {
                     JsonNode v = e.getValue();
@@ -56,6 +59,11 @@ public final class ConfigLoader {
                 s.apply(b, v, "environment");
             }
         }
+        String routes = env.get(Sections.ROUTES_ENV);
+        if (routes != null && !routes.isBlank()) {
+            b.routes(Sections.routes(routes));
+        }
+        b.environment(env);
         ServerConfig config = b.build();
         if (config.demo() && appsBlank) {
             throw new ConfigException(Setting.APPS.env() + " (apps) is set but empty, and no "
@@ -94,7 +102,8 @@ public final class ConfigLoader {
             }
         }
         throw new ConfigException(file + ": unknown setting '" + key + "'; known: "
-                + Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.joining(", ")));
+                + Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.joining(", "))
+                + ", and the sections " + String.join(", ", Sections.NAMES));
     }
 
     /** {@code apps} as a map of app key to a secret or a list of secrets. */

@@ -7,7 +7,10 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.qimencallback.server.route.RouteRule;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,6 +56,10 @@ public final class ServerConfig {
     private final InboxConfig inbox;
     private final int recentCalls;
     private final boolean signatureDiagnostics;
+    private final List<RouteRule> routes;
+    private final Map<String, Map<String, String>> plugins;
+    private final List<Section> targets;
+    private final Map<String, String> environment;
 
     private ServerConfig(Builder b) {
         this.fixedApps = b.apps;
@@ -117,6 +124,23 @@ public final class ServerConfig {
         }
         this.tlsCertFile = readable(Setting.TLS_CERT_FILE, b.tlsCertFile);
         this.tlsKeyFile = readable(Setting.TLS_KEY_FILE, b.tlsKeyFile);
+        this.routes = List.copyOf(b.routes);
+        this.environment = Map.copyOf(b.environment);
+        Map<String, Map<String, String>> p = new LinkedHashMap<>();
+        b.plugins.forEach((name, values) -> p.put(name, Map.copyOf(values)));
+        this.plugins = Collections.unmodifiableMap(p);
+        this.targets = targetSections(b.targets, environment);
+    }
+
+    /** The sections under {@code targets:}, and those only the environment defines ({@code QIMEN_TARGETS_<NAME>_TYPE}). */
+    private static List<Section> targetSections(Map<String, Map<String, String>> yaml, Map<String, String> env) {
+        Map<String, Map<String, String>> all = new LinkedHashMap<>(yaml);
+        String prefix = "QIMEN_TARGETS_";
+        env.keySet().stream().filter(k -> k.startsWith(prefix) && k.endsWith("_TYPE") && k.length() > prefix.length() + 5)
+                .map(k -> k.substring(prefix.length(), k.length() - 5).toLowerCase(Locale.ROOT))
+                .filter(name -> all.keySet().stream().noneMatch(n -> Section.normalize(n).equals(Section.normalize(name))))
+                .sorted().forEach(name -> all.put(name, Map.of()));
+        return all.entrySet().stream().map(e -> Section.of("targets", e.getKey(), e.getValue(), env)).toList();
     }
 
     /**
@@ -220,6 +244,16 @@ public final class ServerConfig {
     public int recentCalls() { return recentCalls; }
     /** Whether failed signatures are kept, explained, for the admin port ({@code auto} resolved). */
     public boolean signatureDiagnostics() { return signatureDiagnostics; }
+    /** The {@code routes:} table, in order. */
+    public List<RouteRule> routes() { return routes; }
+    /** The {@code targets:} sections, environment overrides applied. */
+    public List<Section> targets() { return targets; }
+    /** The names of the {@code plugins:} sections in the file (a plugin may also be set from the environment alone). */
+    public java.util.Set<String> pluginSectionNames() { return plugins.keySet(); }
+    /** The settings of the plugin that declares this name: its {@code plugins:} section, environment applied. */
+    public Section pluginSettings(String name) {
+        return Section.of("plugins", name, plugins.getOrDefault(name, Map.of()), environment);
+    }
 
     @Override
     public String toString() {
@@ -230,7 +264,8 @@ public final class ServerConfig {
                 + ", maxBodyBytes=" + maxBodyBytes + ", handlerTimeout=" + handlerTimeout + ", workers=" + workerThreads
                 + "/" + workerQueue + ", allowedSources=" + allowedSources + ", trustedProxies=" + trustedProxies
                 + ", pluginsDir=" + pluginsDir + ", inbox=" + inbox + ", signatureDiagnostics="
-                + (signatureDiagnostics ? "on" : "off") + "]";
+                + (signatureDiagnostics ? "on" : "off") + (routes.isEmpty() ? "" : ", routes=" + routes)
+                + (targets.isEmpty() ? "" : ", targets=" + targets) + "]";
     }
 
     /** Starts from the defaults of {@link Setting}. */
@@ -275,6 +310,10 @@ public final class ServerConfig {
         private int inboxDeliveryThreads;
         private int recentCalls;
         private AutoOnOff signatureDiagnostics;
+        private List<RouteRule> routes = List.of();
+        private final Map<String, Map<String, String>> plugins = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> targets = new LinkedHashMap<>();
+        private Map<String, String> environment = Map.of();
 
         private Builder() {
             for (Setting s : Setting.values()) {
@@ -326,6 +365,28 @@ public final class ServerConfig {
         public Builder inboxDeliveryThreads(int n) { this.inboxDeliveryThreads = n; return this; }
         public Builder recentCalls(int n) { this.recentCalls = n; return this; }
         public Builder signatureDiagnostics(AutoOnOff mode) { this.signatureDiagnostics = Objects.requireNonNull(mode); return this; }
+
+        /** The {@code routes:} table (replaces any earlier one). */
+        public Builder routes(List<RouteRule> rules) { this.routes = List.copyOf(rules); return this; }
+        /** Appends one line to the routes table, e.g. {@code route("inventory.query", "forward erp")}. */
+        public Builder route(String glob, String action) {
+            List<RouteRule> r = new java.util.ArrayList<>(routes);
+            r.add(RouteRule.parse("routes[" + (r.size() + 1) + "] (code)", glob, action));
+            this.routes = List.copyOf(r);
+            return this;
+        }
+        /** A {@code plugins:} section. */
+        public Builder plugin(String name, Map<String, String> settings) {
+            plugins.put(Objects.requireNonNull(name, "name"), new LinkedHashMap<>(settings));
+            return this;
+        }
+        /** A {@code targets:} section; {@code type} is one of its keys. */
+        public Builder target(String name, Map<String, String> settings) {
+            targets.put(Objects.requireNonNull(name, "name"), new LinkedHashMap<>(settings));
+            return this;
+        }
+        /** The environment that plugin and target sections are overridden from ({@code QIMEN_PLUGINS_*}, {@code QIMEN_TARGETS_*}). */
+        public Builder environment(Map<String, String> env) { this.environment = Map.copyOf(env); return this; }
 
         /** @throws ConfigException when the combination is unusable */
         public ServerConfig build() {

@@ -97,8 +97,9 @@ public enum Setting {
             ServerConfig.Builder::inboxUrl),
     INBOX_POOL_SIZE("inbox_pool_size", "8", "PostgreSQL connections per server.",
             (b, v) -> b.inboxPoolSize(positive(v))),
-    INBOX_METHODS("inbox_methods", "*", "Methods the inbox accepts: comma-separated globs of normalized names"
-            + " (e.g. deliveryorder.*,wdt.*); others answer invalid-method.",
+    INBOX_METHODS("inbox_methods", io.qimencallback.server.route.Routes.DEFAULT_INBOX_METHODS,
+            "Methods the inbox takes when no handler and no routes line does: comma-separated globs of normalized"
+                    + " names (the push APIs by default). Others, queries among them, answer invalid-method.",
             (b, v) -> b.inboxMethods(list(v))),
     INBOX_KEYS("inbox_keys", "deliveryorder.create=deliveryOrderCode,stockout.create=deliveryOrderCode,"
             + "entryorder.create=entryOrderCode,returnorder.create=returnOrderCode,order.cancel=orderCode",
