@@ -12,8 +12,9 @@
 //  - answers HTTP 200 with {"flag", "code", "message", ...fields}; the server renders that in the caller's format.
 //
 // Settings, from the environment:
-//   ERP_SECRET_FILE  a file holding the forwarding secret (the target's secret_file); several lines = several secrets
+//   ERP_SECRET_FILE  a file holding the forwarding secret (the same file as the target's secret_file)
 //   ERP_SECRET       the secret itself, when there is no file
+//                    several secrets (a rotation): comma-separated or one a line, as the server reads them
 //   ERP_PORT         port to listen on (default 8000; 0 = any free port, printed at start)
 //   ERP_BIND         address to listen on (default 127.0.0.1)
 //   ERP_PATH         the path the server posts to (default /qimen)
@@ -45,17 +46,18 @@ function keyOf(secret) {
 }
 
 function loadKeys(env) {
-  let secrets;
+  let text;
   if (env.ERP_SECRET_FILE) {
-    secrets = fs.readFileSync(env.ERP_SECRET_FILE, 'utf8').split('\n').map((l) => l.replace(/\r$/, ''))
-      .filter((l) => l !== '');
-    if (secrets.length === 0) {
-      throw new Error('ERP_SECRET_FILE holds no secret');
-    }
+    text = fs.readFileSync(env.ERP_SECRET_FILE, 'utf8');
   } else if (env.ERP_SECRET) {
-    secrets = [env.ERP_SECRET];
+    text = env.ERP_SECRET;
   } else {
     throw new Error("set ERP_SECRET_FILE (a file holding the target's secret) or ERP_SECRET");
+  }
+  // several secrets during a rotation, comma-separated or one a line, as the server's target reads them
+  const secrets = text.split(/[,\r\n]/).map((s) => s.trim()).filter((s) => s !== '');
+  if (secrets.length === 0) {
+    throw new Error(`no secret in ${env.ERP_SECRET_FILE ? 'ERP_SECRET_FILE' : 'ERP_SECRET'}`);
   }
   return secrets.map(keyOf);
 }

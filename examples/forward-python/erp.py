@@ -13,8 +13,9 @@ signed the Standard Webhooks way (https://www.standardwebhooks.com). This endpoi
 * answers HTTP 200 with {"flag", "code", "message", ...fields}; the server renders that in the caller's format.
 
 Settings, from the environment:
-  ERP_SECRET_FILE  a file holding the forwarding secret (the target's secret_file); several lines = several secrets
+  ERP_SECRET_FILE  a file holding the forwarding secret (the same file as the target's secret_file)
   ERP_SECRET       the secret itself, when there is no file
+                   several secrets (a rotation): comma-separated or one a line, as the server reads them
   ERP_PORT         port to listen on (default 8000; 0 = any free port, printed at start)
   ERP_BIND         address to listen on (default 127.0.0.1)
   ERP_PATH         the path the server posts to (default /qimen)
@@ -58,17 +59,19 @@ def key_of(secret):
 
 
 def load_keys(environ):
-    """The keys from ERP_SECRET_FILE (one secret a line) or ERP_SECRET; ValueError saying what is missing."""
+    """The keys from ERP_SECRET_FILE or ERP_SECRET; ValueError saying what is missing."""
     path = environ.get("ERP_SECRET_FILE")
     if path:
         with open(path, encoding="utf-8") as f:
-            secrets = [line.rstrip("\r") for line in f.read().split("\n") if line.rstrip("\r")]
+            text = f.read()
     elif environ.get("ERP_SECRET"):
-        secrets = [environ["ERP_SECRET"]]
+        text = environ["ERP_SECRET"]
     else:
         raise ValueError("set ERP_SECRET_FILE (a file holding the target's secret) or ERP_SECRET")
+    # several secrets during a rotation, comma-separated or one a line, as the server's target reads them
+    secrets = [s.strip() for s in re.split(r"[,\r\n]", text) if s.strip()]
     if not secrets:
-        raise ValueError("ERP_SECRET_FILE holds no secret")
+        raise ValueError("no secret in " + ("ERP_SECRET_FILE" if path else "ERP_SECRET"))
     return [key_of(s) for s in secrets]
 
 

@@ -102,6 +102,11 @@ class ErpExamplesTest {
             assertThat(send(erp, query, "r5", now(), NEW).statusCode()).isEqualTo(200);
             assertThat(send(erp, query, "r6", now(), whsec()).statusCode()).isEqualTo(401);
         }
+        // or both in the variable, comma-separated, as the target's secret takes them
+        try (ErpExample erp = ErpExample.start(language, dir, Map.of("ERP_SECRET", NEW + ", " + OLD))) {
+            assertThat(send(erp, query, "r9", now(), OLD).statusCode()).as(erp.log()).isEqualTo(200);
+            assertThat(send(erp, query, "r10", now(), NEW).statusCode()).isEqualTo(200);
+        }
         // a secret without the whsec_ prefix is its UTF-8 bytes, on both sides
         String plain = "erp 转发 secret-2026";
         try (ErpExample erp = ErpExample.start(language, dir, Map.of("ERP_SECRET", plain))) {
