@@ -43,73 +43,131 @@ class ForwardExamplesEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(Language.class)
-    void queryAnsweredByTheErpAndPushDeliveredOnceAfterTheErpCameUp(Language language) throws Exception {
-        int erpPort = ErpExample.freePort();
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        Path secret = dir.resolve("erp-secret.txt");
-        Files.writeString(secret, "whsec_" + Base64.getEncoder().encodeToString(key) + "\n");
-        // the shipped file as is; only what a test must move: ports, data directory, the ERP's port, a short backoff
-        Map<String, String> env = Map.of(
-                "QIMEN_PORT", "0", "QIMEN_ADMIN_PORT", "0", "QIMEN_BIND", "127.0.0.1",
-                "QIMEN_DATA_DIR", dir.resolve("data").toString(),
-                "QIMEN_INBOX_RETRY_SECONDS", "1",
-                "QIMEN_TARGETS_ERP_URL", "http://127.0.0.1:" + erpPort + "/qimen",
-                "QIMEN_TARGETS_ERP_SECRET_FILE", secret.toString());
-        QimenServer server = QimenServer.start(ConfigLoader.load(CONFIG, env), HandlerRegistry.builder().build());
-        ErpExample erp = null;
-        try {
-            String url = "http://127.0.0.1:" + server.port() + "/qimen";
-            String admin = "http://127.0.0.1:" + server.adminPort();
-
-            // the ERP is down: the push is stored and acknowledged all the same
-            Run push = send(url, "deliveryorder.create");
-            assertThat(push.exit()).as(push.out() + push.err()).isZero();
-            assertThat(push.out()).contains("<flag>success</flag>").contains("stored as inbox entry 1");
-            // a query cannot be stored: with its ERP down it fails, never an empty success
-            Run down = send(url, "inventory.query");
+    void queryAnsweredByTheErp(Language language) throws Exception {
+        try (Setup s = new Setup(dir)) {
+            // the ERP is down: a query cannot be stored, so it fails, never an empty success
+            Run down = send(s.url(), "inventory.query");
             assertThat(down.exit()).as(down.out() + down.err()).isEqualTo(1);
             assertThat(down.out()).contains("<flag>failure</flag>").doesNotContain("<flag>success</flag>");
-            JsonNode failed = await(admin + "/api/inbox/1", e -> e.path("attempts").asInt() >= 1
-                    && !e.path("lastError").isNull(), "a failed delivery to the ERP that is down");
-            assertThat(failed.path("status").asText()).isNotEqualTo("done");
 
-            erp = ErpExample.start(language, dir, Map.of("ERP_PORT", Integer.toString(erpPort),
-                    "ERP_SECRET_FILE", secret.toString()));
-
-            Run query = send(url, "inventory.query");
+            ErpExample erp = s.startErp(language);
+            Run query = send(s.url(), "inventory.query");
             assertThat(query.exit()).as(query.out() + query.err() + erp.log()).isZero();
             assertThat(query.out()).contains("HTTP 200").contains("<flag>success</flag>")
                     .contains("<itemCode>SKU-TEE-WHT-M</itemCode>").contains("<quantity>128</quantity>")
                     .contains("<itemCode>SKU-TEE-BLK-L</itemCode>").contains("<quantity>42</quantity>");
-            Run json = send(url, "inventory.query", "--format", "json");
+            Run json = send(s.url(), "inventory.query", "--format", "json");
             assertThat(json.exit()).as(json.out() + json.err()).isZero();
             JsonNode answer = JSON.readTree(json.out().substring(json.out().indexOf('{')));
             assertThat(answer.at("/response/flag").asText()).isEqualTo("success");
             assertThat(answer.at("/response/items/item/0/quantity").asInt()).as(json.out()).isEqualTo(128);
+            // a query is answered, not stored
+            assertThat(s.admin("/api/inbox/1").statusCode()).isEqualTo(404);
+        }
+    }
 
+    @ParameterizedTest
+    @EnumSource(Language.class)
+    void pushDeliveredOnceAfterTheErpCameUp(Language language) throws Exception {
+        try (Setup s = new Setup(dir)) {
+            // the ERP is down: the push is stored and acknowledged all the same, and its delivery fails
+            Run push = send(s.url(), "deliveryorder.create");
+            assertThat(push.exit()).as(push.out() + push.err()).isZero();
+            assertThat(push.out()).contains("<flag>success</flag>").contains("stored as inbox entry 1");
+            JsonNode failed = s.await(1, e -> e.path("attempts").asInt() >= 1 && !e.path("lastError").isNull(),
+                    "a failed delivery to the ERP that is down");
+            assertThat(failed.path("status").asText()).isNotEqualTo("done");
+
+            ErpExample erp = s.startErp(language);
             // the stored push reaches the ERP on a retry, once
-            JsonNode done = await(admin + "/api/inbox/1", e -> e.path("status").asText().equals("done"),
-                    "entry 1 delivered");
+            JsonNode done = s.await(1, e -> e.path("status").asText().equals("done"), "entry 1 delivered");
             assertThat(done.path("attempts").asInt()).isGreaterThanOrEqualTo(2);
             JsonNode recorded = JSON.readTree(erp.get("/deliveryorders").body());
             assertThat(recorded.path("orders")).as(recorded.toString() + erp.log()).hasSize(1);
             assertThat(recorded.path("deliveries").asInt()).isEqualTo(1);
             JsonNode order = recorded.at("/orders/0");
             assertThat(order.path("deliveryOrderCode").asText()).startsWith("DO");
+            assertThat(order.path("warehouseCode").asText()).isEqualTo("WH-HZ-01");
             assertThat(order.path("entryId").asLong()).isEqualTo(1);
             assertThat(order.path("webhookId").asText()).isEqualTo("1");
             assertThat(order.path("attempt").asInt()).isGreaterThanOrEqualTo(2);
             Thread.sleep(2_500); // more than two retry delays: nothing is delivered again
             assertThat(JSON.readTree(erp.get("/deliveryorders").body()).path("deliveries").asInt()).isEqualTo(1);
 
-            // a second push, the ERP up: delivered at once
-            Run second = send(url, "deliveryorder.create");
+            // a second push, the ERP up: delivered too, another order
+            Run second = send(s.url(), "deliveryorder.create");
             assertThat(second.out()).contains("stored as inbox entry 2");
-            await(admin + "/api/inbox/2", e -> e.path("status").asText().equals("done"), "entry 2 delivered");
+            s.await(2, e -> e.path("status").asText().equals("done"), "entry 2 delivered");
             assertThat(JSON.readTree(erp.get("/deliveryorders").body()).path("orders")).hasSize(2);
             assertThat(erp.alive()).isTrue();
-        } finally {
+        }
+    }
+
+    /** The server on the shipped configuration, and later the ERP on the port that configuration was given. */
+    private static final class Setup implements AutoCloseable {
+        private final HttpClient http = HttpClient.newHttpClient();
+        private final Path dir;
+        private final int erpPort;
+        private final Path secret;
+        private final QimenServer server;
+        private ErpExample erp;
+
+        Setup(Path dir) throws Exception {
+            this.dir = dir;
+            this.erpPort = ErpExample.freePort();
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            this.secret = dir.resolve("erp-secret.txt");
+            Files.writeString(secret, "whsec_" + Base64.getEncoder().encodeToString(key) + "\n");
+            // the shipped file as is; only what a test must move: ports, data directory, the ERP's port, a short
+            // backoff, the secret file's place
+            Map<String, String> env = Map.of(
+                    "QIMEN_PORT", "0", "QIMEN_ADMIN_PORT", "0", "QIMEN_BIND", "127.0.0.1",
+                    "QIMEN_DATA_DIR", dir.resolve("data").toString(),
+                    "QIMEN_INBOX_RETRY_SECONDS", "1",
+                    "QIMEN_TARGETS_ERP_URL", "http://127.0.0.1:" + erpPort + "/qimen",
+                    "QIMEN_TARGETS_ERP_SECRET_FILE", secret.toString());
+            this.server = QimenServer.start(ConfigLoader.load(CONFIG, env), HandlerRegistry.builder().build());
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.port() + "/qimen";
+        }
+
+        ErpExample startErp(Language language) throws Exception {
+            erp = ErpExample.start(language, dir, Map.of("ERP_PORT", Integer.toString(erpPort),
+                    "ERP_SECRET_FILE", secret.toString()));
+            return erp;
+        }
+
+        HttpResponse<String> admin(String path) throws Exception {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** Polls the inbox entry on the admin API until {@code condition} holds. */
+        JsonNode await(long id, Predicate<JsonNode> condition, String what) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            String last = "";
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> r = admin("/api/inbox/" + id);
+                last = "HTTP " + r.statusCode();
+                if (r.statusCode() == 200) {
+                    JsonNode entry = JSON.readTree(r.body());
+                    last = "status " + entry.path("status").asText() + ", attempts " + entry.path("attempts").asInt()
+                            + ", last error " + entry.path("lastError");
+                    if (condition.test(entry)) {
+                        return entry;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("never saw " + what + "; entry " + id + ": " + last
+                    + (erp == null ? "" : "\n" + erp.log()));
+        }
+
+        @Override
+        public void close() {
             if (erp != null) {
                 erp.close();
             }
@@ -123,24 +181,5 @@ class ForwardExamplesEndToEndTest {
                 0, args, 0, 8);
         System.arraycopy(more, 0, args, 8, more.length);
         return Cli.run(args);
-    }
-
-    private static JsonNode await(String url, Predicate<JsonNode> condition, String what) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            last = r.statusCode() + " " + r.body();
-            if (r.statusCode() == 200) {
-                JsonNode entry = JSON.readTree(r.body());
-                if (condition.test(entry)) {
-                    return entry;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("never saw " + what + "; last " + url + ": " + last);
     }
 }
