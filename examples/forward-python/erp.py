@@ -311,6 +311,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the server pools its connections
     server_version = "erp-example"
     sys_version = ""
+    timeout = 60  # seconds a connection may sit idle or a body take to arrive
 
     def do_GET(self):
         if self.path == "/health":
@@ -342,6 +343,9 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.close_connection = True
             self.send_json(400, {"flag": "failure", "code": "invalid-body", "message": "unreadable request body"})
+            return
+        except OSError:  # the client stopped sending, or went away: nobody to answer
+            self.close_connection = True
             return
         if urllib.parse.urlsplit(self.path).path != self.server.path:
             self.send_json(404, {"error": "not found"})
