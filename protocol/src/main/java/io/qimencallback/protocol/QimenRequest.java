@@ -184,6 +184,24 @@ public final class QimenRequest {
     }
 
     /**
+     * The body mapped to a typed model, e.g. {@code bodyAs(DeliveryOrderCreate.class)}: a record of
+     * {@link io.qimencallback.protocol.model}, or any type Jackson can build from {@link #bodyTree()} (the content of
+     * the XML root element, the JSON document, or the form fields). A JSON body wrapped as {@code {"request":{…}}} is
+     * unwrapped, like the XML root. Each call maps anew.
+     *
+     * @param type the model's class
+     * @param <T>  the model's type
+     * @return the model, never null
+     * @throws QimenException {@code missing-parameter} when the body is empty or a required field is absent,
+     *                        {@code invalid-parameter} when it does not have the model's shape; the message names the
+     *                        field's path, never a value, and can be answered as it is ({@link QimenException#toResponse()})
+     */
+    public <T> T bodyAs(Class<T> type) throws QimenException {
+        Objects.requireNonNull(type, "type");
+        return io.qimencallback.protocol.internal.ModelMapper.read(bodyTree(), type);
+    }
+
+    /**
      * One value of the body by its path below the root ({@code deliveryOrder/deliveryOrderCode}), read by streaming
      * and stopping at the first match, without building {@link #bodyTree()}: the cheap way to read a document code.
      * For a form post, the field of that name. Empty when there is no such scalar value.

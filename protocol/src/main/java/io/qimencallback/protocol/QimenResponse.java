@@ -47,6 +47,21 @@ public final class QimenResponse {
         return new QimenResponse(true, "0", message, Map.of());
     }
 
+    /**
+     * {@code flag=success}, {@code code=0}, {@code message=ok}, followed by the fields of {@code answer}: an answer
+     * record of {@link io.qimencallback.protocol.model} (e.g. {@code DeliveryOrderCreateAnswer}), another record or
+     * bean, or a map. Its field names become the answer's elements (XML) or keys (JSON), in order; null fields are
+     * left out. A {@link CharSequence} argument picks {@link #success(String)} instead.
+     *
+     * @param answer the answer's fields
+     * @return the answer
+     * @throws IllegalArgumentException when {@code answer} has no fields shape, or a field named {@code flag},
+     *                                  {@code code}, {@code message}, {@code sub_code} or {@code sub_message}
+     */
+    public static QimenResponse success(Object answer) {
+        return success().with(answer);
+    }
+
     public static QimenResponse failure(ErrorCode errorCode) {
         return failure(errorCode, errorCode.defaultMessage());
     }
@@ -72,6 +87,22 @@ public final class QimenResponse {
         Map<String, JsonNode> copy = new LinkedHashMap<>(fields);
         copy.put(name, tree(value));
         return new QimenResponse(success, code, message, Collections.unmodifiableMap(copy));
+    }
+
+    /**
+     * A copy with every field of {@code answer} added (or replaced), as {@link #success(Object)} adds them: e.g.
+     * {@code QimenResponse.success("accepted").with(new EntryOrderCreateAnswer("WMS-IB-1"))}.
+     *
+     * @param answer an answer record, another record or bean, or a map
+     * @return the copy
+     * @throws IllegalArgumentException as {@link #success(Object)}
+     */
+    public QimenResponse with(Object answer) {
+        QimenResponse r = this;
+        for (Map.Entry<String, JsonNode> e : io.qimencallback.protocol.internal.ModelMapper.fields(answer).properties()) {
+            r = r.with(e.getKey(), e.getValue());
+        }
+        return r;
     }
 
     /** Scalars directly (the common case, and cheap); anything else through Jackson. */
