@@ -50,7 +50,7 @@ public record ContactInfo(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies the maps; nulls become empty maps. */
+    // Copies the maps; nulls become empty maps.
     public ContactInfo {
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);

@@ -29,7 +29,7 @@ public record Criteria(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies the maps; nulls become empty maps. */
+    // Copies the maps; nulls become empty maps.
     public Criteria {
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);

@@ -96,11 +96,7 @@ public record DeliveryOrder(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /**
-     * Checks the document code and copies the maps.
-     *
-     * @throws IllegalArgumentException when {@code deliveryOrderCode} is absent or blank
-     */
+    // Checks the document code and copies the maps.
     public DeliveryOrder {
         Fields.required(deliveryOrderCode, "deliveryOrderCode");
         extendProps = Fields.map(extendProps);

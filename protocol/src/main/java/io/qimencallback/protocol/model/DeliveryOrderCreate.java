@@ -33,11 +33,7 @@ public record DeliveryOrderCreate(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /**
-     * Checks the structure and copies the collections.
-     *
-     * @throws IllegalArgumentException when {@code deliveryOrder} is absent
-     */
+    // Checks the structure and copies the collections.
     public DeliveryOrderCreate {
         Fields.required(deliveryOrder, "deliveryOrder");
         orderLines = Fields.list(orderLines);

@@ -29,7 +29,7 @@ public record DeliveryOrderCreateAnswer(
         String logisticsCode,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies {@code other}; null becomes an empty map. */
+    // Copies {@code other}; null becomes an empty map.
     public DeliveryOrderCreateAnswer {
         other = Fields.map(other);
     }

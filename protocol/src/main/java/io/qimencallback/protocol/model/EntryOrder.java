@@ -45,11 +45,7 @@ public record EntryOrder(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /**
-     * Checks the document code and copies the maps.
-     *
-     * @throws IllegalArgumentException when {@code entryOrderCode} is absent or blank
-     */
+    // Checks the document code and copies the maps.
     public EntryOrder {
         Fields.required(entryOrderCode, "entryOrderCode");
         extendProps = Fields.map(extendProps);

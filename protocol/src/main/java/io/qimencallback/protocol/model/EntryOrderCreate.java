@@ -26,11 +26,7 @@ public record EntryOrderCreate(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /**
-     * Checks the structure and copies the collections.
-     *
-     * @throws IllegalArgumentException when {@code entryOrder} is absent
-     */
+    // Checks the structure and copies the collections.
     public EntryOrderCreate {
         Fields.required(entryOrder, "entryOrder");
         orderLines = Fields.list(orderLines);

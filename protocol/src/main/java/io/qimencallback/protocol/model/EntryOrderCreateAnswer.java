@@ -16,7 +16,7 @@ public record EntryOrderCreateAnswer(
         String entryOrderId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies {@code other}; null becomes an empty map. */
+    // Copies {@code other}; null becomes an empty map.
     public EntryOrderCreateAnswer {
         other = Fields.map(other);
     }

@@ -37,7 +37,7 @@ public record InventoryItem(
         String produceCode,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies {@code other}; null becomes an empty map. */
+    // Copies {@code other}; null becomes an empty map.
     public InventoryItem {
         other = Fields.map(other);
     }

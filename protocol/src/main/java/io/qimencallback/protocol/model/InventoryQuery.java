@@ -26,7 +26,7 @@ public record InventoryQuery(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies the collections; nulls become empty ones. */
+    // Copies the collections; nulls become empty ones.
     public InventoryQuery {
         criteriaList = Fields.list(criteriaList);
         extendProps = Fields.map(extendProps);

@@ -22,7 +22,7 @@ public record InventoryQueryAnswer(
         List<InventoryItem> items,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies the collections; nulls become empty ones. */
+    // Copies the collections; nulls become empty ones.
     public InventoryQueryAnswer {
         items = Fields.list(items);
         other = Fields.map(other);

@@ -45,7 +45,7 @@ public record Item(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies the maps; nulls become empty maps. */
+    // Copies the maps; nulls become empty maps.
     public Item {
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);

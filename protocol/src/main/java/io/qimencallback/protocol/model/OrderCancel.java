@@ -32,11 +32,7 @@ public record OrderCancel(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /**
-     * Checks the required fields and copies the maps.
-     *
-     * @throws IllegalArgumentException when {@code orderCode} or {@code warehouseCode} is absent or blank
-     */
+    // Checks the required fields and copies the maps.
     public OrderCancel {
         Fields.required(orderCode, "orderCode");
         Fields.required(warehouseCode, "warehouseCode");

@@ -51,7 +51,7 @@ public record OrderLine(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies the maps; nulls become empty maps. */
+    // Copies the maps; nulls become empty maps.
     public OrderLine {
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);

@@ -40,11 +40,7 @@ public record ReturnOrder(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /**
-     * Checks the document code and copies the maps.
-     *
-     * @throws IllegalArgumentException when {@code returnOrderCode} is absent or blank
-     */
+    // Checks the document code and copies the maps.
     public ReturnOrder {
         Fields.required(returnOrderCode, "returnOrderCode");
         extendProps = Fields.map(extendProps);

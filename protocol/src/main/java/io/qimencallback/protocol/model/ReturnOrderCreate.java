@@ -26,11 +26,7 @@ public record ReturnOrderCreate(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /**
-     * Checks the structure and copies the collections.
-     *
-     * @throws IllegalArgumentException when {@code returnOrder} is absent
-     */
+    // Checks the structure and copies the collections.
     public ReturnOrderCreate {
         Fields.required(returnOrder, "returnOrder");
         orderLines = Fields.list(orderLines);

@@ -16,7 +16,7 @@ public record ReturnOrderCreateAnswer(
         String returnOrderId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies {@code other}; null becomes an empty map. */
+    // Copies {@code other}; null becomes an empty map.
     public ReturnOrderCreateAnswer {
         other = Fields.map(other);
     }

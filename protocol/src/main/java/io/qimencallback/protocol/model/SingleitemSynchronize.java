@@ -32,12 +32,7 @@ public record SingleitemSynchronize(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /**
-     * Checks the required fields and copies the maps.
-     *
-     * @throws IllegalArgumentException when {@code actionType}, {@code warehouseCode}, {@code ownerCode} or
-     *                                  {@code item} is absent or blank
-     */
+    // Checks the required fields and copies the maps. {@code item} is absent or blank
     public SingleitemSynchronize {
         Fields.required(actionType, "actionType");
         Fields.required(warehouseCode, "warehouseCode");

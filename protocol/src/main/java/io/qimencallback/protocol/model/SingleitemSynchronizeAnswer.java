@@ -16,7 +16,7 @@ public record SingleitemSynchronizeAnswer(
         String itemId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies {@code other}; null becomes an empty map. */
+    // Copies {@code other}; null becomes an empty map.
     public SingleitemSynchronizeAnswer {
         other = Fields.map(other);
     }

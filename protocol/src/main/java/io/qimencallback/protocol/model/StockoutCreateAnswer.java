@@ -19,7 +19,7 @@ public record StockoutCreateAnswer(
         String deliveryOrderId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    /** Copies {@code other}; null becomes an empty map. */
+    // Copies {@code other}; null becomes an empty map.
     public StockoutCreateAnswer {
         other = Fields.map(other);
     }

@@ -9,6 +9,7 @@
  * one or many came. Times ({@code "2016-07-06 12:00:00"}) and amounts ({@code "99.00"}) are kept as the text sent:
  * the specification fixes neither a time zone nor a scale. A body that does not map is answered with a
  * {@link io.qimencallback.protocol.QimenException}: {@code missing-parameter} for an absent document or document code,
- * {@code invalid-parameter} for a wrong shape.
+ * {@code invalid-parameter} for a wrong shape. The records' constructors throw {@link IllegalArgumentException} when a
+ * field documented as required is absent or blank, whether Jackson or a handler builds them.
  */
 package io.qimencallback.protocol.model;
