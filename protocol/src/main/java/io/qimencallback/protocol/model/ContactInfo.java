@@ -50,7 +50,26 @@ public record ContactInfo(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies the maps; nulls become empty maps.
+    /**
+     * Copies the maps; nulls become empty maps.
+     *
+     * @param company       公司名称, company name
+     * @param name          姓名, the person's name
+     * @param zipCode       邮编, postal code
+     * @param tel           固定电话, landline
+     * @param mobile        移动电话, mobile phone
+     * @param email         电子邮箱, e-mail
+     * @param countryCode   国家二字码, ISO two-letter country code
+     * @param province      省份, province
+     * @param city          城市, city
+     * @param area          区域, district
+     * @param town          村镇, town
+     * @param detailAddress 详细地址, street address
+     * @param idType        证件类型 (1 身份证, 2 军官证, 3 护照, 4 其他), receiver's identity document type
+     * @param idNumber      证件号码, identity document number
+     * @param extendProps   扩展属性: key/value elements ("所有非叶子节点下都可以增加remark和extendProps", [P3]); never null
+     * @param other         every other field as sent; never null
+     */
     public ContactInfo {
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);

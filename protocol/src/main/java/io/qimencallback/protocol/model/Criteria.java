@@ -29,7 +29,17 @@ public record Criteria(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies the maps; nulls become empty maps.
+    /**
+     * Copies the maps; nulls become empty maps.
+     *
+     * @param warehouseCode 仓库编码
+     * @param ownerCode     货主编码
+     * @param itemCode      商品编码
+     * @param itemId        仓储系统商品编码
+     * @param inventoryType 库存类型 ({@code ZP} 正品, {@code CC} 残次, …)
+     * @param extendProps   扩展属性, key/value elements; never null
+     * @param other         every other field as sent; never null
+     */
     public Criteria {
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);

@@ -33,7 +33,15 @@ public record DeliveryOrderCreate(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Checks the structure and copies the collections.
+    /**
+     * Checks the structure and copies the collections.
+     *
+     * @param deliveryOrder 发货单信息; required
+     * @param orderLines    订单行, one per {@code orderLine} element whether one or many; never null
+     * @param extendProps   扩展属性, key/value elements; never null
+     * @param other         every other field as sent; never null
+     * @throws IllegalArgumentException when a field documented as required is absent or blank
+     */
     public DeliveryOrderCreate {
         Fields.required(deliveryOrder, "deliveryOrder");
         orderLines = Fields.list(orderLines);

@@ -29,7 +29,15 @@ public record DeliveryOrderCreateAnswer(
         String logisticsCode,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies {@code other}; null becomes an empty map.
+    /**
+     * Copies {@code other}; null becomes an empty map.
+     *
+     * @param createTime      订单创建时间 in the WMS, {@code YYYY-MM-DD HH:MM:SS}
+     * @param deliveryOrderId 仓储系统出库单号, the WMS's code for the order
+     * @param warehouseCode   仓库编码
+     * @param logisticsCode   物流公司编码
+     * @param other           more answer fields, rendered after these; never null
+     */
     public DeliveryOrderCreateAnswer {
         other = Fields.map(other);
     }

@@ -45,7 +45,26 @@ public record EntryOrder(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Checks the document code and copies the maps.
+    /**
+     * Checks the document code and copies the maps.
+     *
+     * @param entryOrderCode  入库单号, the ERP's document code; required
+     * @param ownerCode       货主编码
+     * @param warehouseCode   仓库编码
+     * @param orderCreateTime 订单创建时间
+     * @param orderType       业务类型 ({@code CGRK} 采购入库, …)
+     * @param expectStartTime 预期到货时间
+     * @param expectEndTime   最迟预期到货时间
+     * @param logisticsCode   物流公司编码
+     * @param supplierCode    供应商编码
+     * @param supplierName    供应商名称
+     * @param operatorName    操作员名称
+     * @param senderInfo      发件人信息, or null
+     * @param remark          备注
+     * @param extendProps     扩展属性, key/value elements; never null
+     * @param other           every other field as sent; never null
+     * @throws IllegalArgumentException when a field documented as required is absent or blank
+     */
     public EntryOrder {
         Fields.required(entryOrderCode, "entryOrderCode");
         extendProps = Fields.map(extendProps);

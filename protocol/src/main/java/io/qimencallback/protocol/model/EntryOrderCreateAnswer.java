@@ -16,7 +16,12 @@ public record EntryOrderCreateAnswer(
         String entryOrderId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies {@code other}; null becomes an empty map.
+    /**
+     * Copies {@code other}; null becomes an empty map.
+     *
+     * @param entryOrderId 仓储系统入库单编码, the WMS's code for the order
+     * @param other  more answer fields, rendered after it; never null
+     */
     public EntryOrderCreateAnswer {
         other = Fields.map(other);
     }

@@ -37,7 +37,21 @@ public record InventoryItem(
         String produceCode,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies {@code other}; null becomes an empty map.
+    /**
+     * Copies {@code other}; null becomes an empty map.
+     *
+     * @param warehouseCode 仓库编码
+     * @param itemCode      商品编码
+     * @param itemId        仓储系统商品编码
+     * @param inventoryType 库存类型 ({@code ZP} 正品, {@code CC} 残次, …)
+     * @param quantity      未冻结库存数量
+     * @param lockQuantity  冻结库存数量
+     * @param batchCode     批次编码
+     * @param productDate   商品生产日期, {@code YYYY-MM-DD}
+     * @param expireDate    商品过期日期, {@code YYYY-MM-DD}
+     * @param produceCode   生产批号
+     * @param other         more fields, rendered after these; never null
+     */
     public InventoryItem {
         other = Fields.map(other);
     }

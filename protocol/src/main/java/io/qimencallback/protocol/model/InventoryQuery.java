@@ -26,7 +26,14 @@ public record InventoryQuery(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies the collections; nulls become empty ones.
+    /**
+     * Copies the collections; nulls become empty ones.
+     *
+     * @param criteriaList 查询准则, one per {@code criteria} element whether one or many; never null
+     * @param remark       备注
+     * @param extendProps  扩展属性, key/value elements; never null
+     * @param other        every other field as sent; never null
+     */
     public InventoryQuery {
         criteriaList = Fields.list(criteriaList);
         extendProps = Fields.map(extendProps);

@@ -22,7 +22,12 @@ public record InventoryQueryAnswer(
         List<InventoryItem> items,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies the collections; nulls become empty ones.
+    /**
+     * Copies the collections; nulls become empty ones.
+     *
+     * @param items the items found, one {@code item} element each; never null
+     * @param other more answer fields, rendered after them; never null
+     */
     public InventoryQueryAnswer {
         items = Fields.list(items);
         other = Fields.map(other);

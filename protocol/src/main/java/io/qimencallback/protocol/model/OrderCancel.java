@@ -32,7 +32,19 @@ public record OrderCancel(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Checks the required fields and copies the maps.
+    /**
+     * Checks the required fields and copies the maps.
+     *
+     * @param warehouseCode 仓库编码; required
+     * @param ownerCode     货主编码
+     * @param orderCode     单据编码, the code of the document to cancel; required
+     * @param orderId       仓储系统单据编码
+     * @param orderType     单据类型 ({@code JYCK}, {@code CGRK}, {@code THRK}, …)
+     * @param cancelReason  取消原因
+     * @param extendProps   扩展属性, key/value elements; never null
+     * @param other         every other field as sent; never null
+     * @throws IllegalArgumentException when a field documented as required is absent or blank
+     */
     public OrderCancel {
         Fields.required(orderCode, "orderCode");
         Fields.required(warehouseCode, "warehouseCode");

@@ -51,7 +51,25 @@ public record OrderLine(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies the maps; nulls become empty maps.
+    /**
+     * Copies the maps; nulls become empty maps.
+     *
+     * @param orderLineNo        单据行号, line number
+     * @param sourceOrderCode    交易平台订单号, platform order code
+     * @param subSourceOrderCode 交易平台子订单号, platform sub-order code
+     * @param ownerCode          货主编码, owner code
+     * @param itemCode           商品编码, item code
+     * @param itemId             仓储系统商品编码, the WMS's item id
+     * @param inventoryType      库存类型 (e.g. {@code ZP} 正品, {@code CC} 残次), inventory type
+     * @param itemName           商品名称, item name
+     * @param planQty            应发/应收商品数量, planned quantity (decimal text)
+     * @param retailPrice        零售价, retail price (decimal text)
+     * @param actualPrice        实际成交价, actual price (decimal text)
+     * @param purchasePrice      采购价, purchase price (decimal text; {@code entryorder.create})
+     * @param remark             备注, remark
+     * @param extendProps        扩展属性, key/value elements; never null
+     * @param other              every other field as sent; never null
+     */
     public OrderLine {
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);

@@ -40,7 +40,24 @@ public record ReturnOrder(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Checks the document code and copies the maps.
+    /**
+     * Checks the document code and copies the maps.
+     *
+     * @param returnOrderCode      退货单号, the ERP's document code; required
+     * @param warehouseCode        仓库编码
+     * @param orderType            单据类型 ({@code THRK} 退货入库, {@code HHRK} 换货入库)
+     * @param preDeliveryOrderCode 原出库单号 (the delivery order returned)
+     * @param logisticsCode        物流公司编码
+     * @param logisticsName        物流公司名称
+     * @param expressCode          运单号
+     * @param returnReason         退货原因
+     * @param buyerNick            买家昵称
+     * @param senderInfo           发件人信息 (the buyer sending the goods back), or null
+     * @param remark               备注
+     * @param extendProps          扩展属性, key/value elements; never null
+     * @param other                every other field as sent; never null
+     * @throws IllegalArgumentException when a field documented as required is absent or blank
+     */
     public ReturnOrder {
         Fields.required(returnOrderCode, "returnOrderCode");
         extendProps = Fields.map(extendProps);

@@ -26,7 +26,15 @@ public record ReturnOrderCreate(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Checks the structure and copies the collections.
+    /**
+     * Checks the structure and copies the collections.
+     *
+     * @param returnOrder 退货单信息; required
+     * @param orderLines  单据行, one per {@code orderLine} element whether one or many; never null
+     * @param extendProps 扩展属性, key/value elements; never null
+     * @param other       every other field as sent; never null
+     * @throws IllegalArgumentException when a field documented as required is absent or blank
+     */
     public ReturnOrderCreate {
         Fields.required(returnOrder, "returnOrder");
         orderLines = Fields.list(orderLines);

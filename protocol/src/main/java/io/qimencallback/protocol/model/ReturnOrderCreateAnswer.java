@@ -16,7 +16,12 @@ public record ReturnOrderCreateAnswer(
         String returnOrderId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies {@code other}; null becomes an empty map.
+    /**
+     * Copies {@code other}; null becomes an empty map.
+     *
+     * @param returnOrderId 仓储系统退货单编码, the WMS's code for the return
+     * @param other  more answer fields, rendered after it; never null
+     */
     public ReturnOrderCreateAnswer {
         other = Fields.map(other);
     }

@@ -32,7 +32,19 @@ public record SingleitemSynchronize(
         @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Checks the required fields and copies the maps. {@code item} is absent or blank
+    /**
+     * Checks the required fields and copies the maps. {@code item} is absent or blank
+     *
+     * @param actionType    操作类型, {@code add} or {@code update}; required
+     * @param warehouseCode 仓库编码 ({@code OTHER} when the ERP does not choose); required
+     * @param ownerCode     货主编码; required
+     * @param supplierCode  供应商编码
+     * @param supplierName  供应商名称
+     * @param item          商品信息; required
+     * @param extendProps   扩展属性, key/value elements; never null
+     * @param other         every other field as sent; never null
+     * @throws IllegalArgumentException when a field documented as required is absent or blank
+     */
     public SingleitemSynchronize {
         Fields.required(actionType, "actionType");
         Fields.required(warehouseCode, "warehouseCode");

@@ -16,7 +16,12 @@ public record SingleitemSynchronizeAnswer(
         String itemId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies {@code other}; null becomes an empty map.
+    /**
+     * Copies {@code other}; null becomes an empty map.
+     *
+     * @param itemId 仓储系统商品编码, the WMS's code for the item
+     * @param other  more answer fields, rendered after it; never null
+     */
     public SingleitemSynchronizeAnswer {
         other = Fields.map(other);
     }

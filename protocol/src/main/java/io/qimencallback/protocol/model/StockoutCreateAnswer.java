@@ -19,7 +19,13 @@ public record StockoutCreateAnswer(
         String deliveryOrderId,
         @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
 
-    // Copies {@code other}; null becomes an empty map.
+    /**
+     * Copies {@code other}; null becomes an empty map.
+     *
+     * @param createTime      订单创建时间, {@code YYYY-MM-DD HH:MM:SS}
+     * @param deliveryOrderId 出库单仓储系统编码, the WMS's code for the order
+     * @param other           more answer fields, rendered after these; never null
+     */
     public StockoutCreateAnswer {
         other = Fields.map(other);
     }
