@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 final class CallWarnings {
     private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** Frames named in the console's error: enough to see where it waits. */
-    private static final int CONSOLE_FRAMES = 3;
 
     private final long deadlineMillis;
     /** 0: no slow-call warnings. */
@@ -56,15 +54,29 @@ final class CallWarnings {
             return; // the handler returned meanwhile: the stack is of something else
         }
         StringBuilder where = new StringBuilder("handler-timeout: the handler was still running after ")
-                .append(deadlineMillis).append(" ms, at ");
-        for (int i = 0; i < Math.min(CONSOLE_FRAMES, stack.length); i++) {
-            where.append(i == 0 ? "" : " < ").append(stack[i]);
+                .append(deadlineMillis).append(" ms, at ").append(frame(stack[0]));
+        for (StackTraceElement f : stack) {
+            if (!jdk(f.getClassName())) { // the handler's own line that waits
+                where.append(", in ").append(frame(f));
+                break;
+            }
         }
         ctx.failed(where.toString());
         if (due(lastStuck, ctx.methodTag())) {
             log.warn("handler-timeout id={} method={}: the handler was still running on {} after {} ms; its stack:",
                     ctx.id(), LogSafe.value(ctx.method()), worker.getName(), deadlineMillis, new StuckHandler(stack));
         }
+    }
+
+    /** {@code java.lang.Thread.sleep(Thread.java:-2)}: without the module and class loader prefixes. */
+    private static String frame(StackTraceElement f) {
+        return f.getClassName() + "." + f.getMethodName() + "(" + (f.getFileName() == null ? "?" : f.getFileName())
+                + (f.getLineNumber() >= 0 ? ":" + f.getLineNumber() : "") + ")";
+    }
+
+    private static boolean jdk(String className) {
+        return className.startsWith("java.") || className.startsWith("javax.") || className.startsWith("jdk.")
+                || className.startsWith("sun.") || className.startsWith("com.sun.");
     }
 
     /** Whether a line for this method may be written now; at most one a second. */
