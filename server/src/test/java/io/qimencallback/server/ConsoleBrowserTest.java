@@ -161,7 +161,9 @@ class ConsoleBrowserTest {
                 }))
                 .add(inboxHandler)
                 .build();
-        try (TestServer s = TestServer.start(c -> c.inboxMaxAttempts(1).signatureDiagnostics(AutoOnOff.ON), handlers);
+        try (TestServer s = TestServer.start(c -> c.inboxMaxAttempts(1).signatureDiagnostics(AutoOnOff.ON)
+                     // the long-named query goes to the inbox too (queries are not stored by default)
+                     .inboxMethods(List.of("*")), handlers);
              Chromium browser = Chromium.launch(exe)) {
             s.send(s.call("taobao.qimen.stockout.confirm").customerId("CUST002").xmlBody("<request><deliveryOrderCode>"
                     + "SO7</deliveryOrderCode></request>"));
