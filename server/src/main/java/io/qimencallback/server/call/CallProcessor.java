@@ -178,12 +178,20 @@ public final class CallProcessor {
      * stuck, once a second per method at most, and keeps it for the console.
      */
     public void timedOut(CallContext ctx, CallExchange exchange) {
-        warnings.timedOut(ctx, exchange);
+        try {
+            warnings.timedOut(ctx, exchange);
+        } catch (RuntimeException e) {
+            // a warning never stands between a call and its answer
+        }
     }
 
     /** An answer about to be sent, {@code nanos} after receipt: a slow one is logged (once a second per method). */
     public void answered(CallContext ctx, QimenResponse response, long nanos) {
-        warnings.answered(ctx, response, nanos);
+        try {
+            warnings.answered(ctx, response, nanos);
+        } catch (RuntimeException e) {
+            // a warning never stands between a call and its answer
+        }
     }
 
     /** Runs a handler here; every outcome is an answer. */
