@@ -19,8 +19,9 @@ import java.util.TreeMap;
 
 /**
  * A test-only target (type {@code test-file}) that works across processes: each delivery appends
- * {@code begin <entry> <attempt> <epoch millis>} to {@code file} (synced), then, while {@code hold_file} exists, waits; fails attempts
- * up to {@code fail_first} (and every attempt with {@code fail_first: always}); else appends
+ * {@code begin <entry> <attempt> <epoch millis>} to {@code file} (synced), then waits while the path
+ * {@code hold_while} exists; fails attempts up to {@code fail_first} (every one with {@code fail_first: always}); else
+ * appends
  * {@code done <entry> <attempt> <normalizedMethod>} and returns.
  */
 public final class FileTarget implements Target {
@@ -34,7 +35,7 @@ public final class FileTarget implements Target {
         public Target create(Section section, TargetEnvironment environment) {
             String failFirst = section.get("fail_first").orElse("0");
             return new FileTarget(section.name(), Path.of(section.require("file")),
-                    section.get("hold_file").map(Path::of).orElse(null),
+                    section.get("hold_while").map(Path::of).orElse(null),
                     failFirst.equals("always") ? Integer.MAX_VALUE : Integer.parseInt(failFirst));
         }
     };
