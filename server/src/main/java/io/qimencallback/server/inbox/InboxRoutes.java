@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * The inbox on the admin port, for consumers that read entries instead of implementing an inbox handler:
  * <ul>
  *   <li>{@code GET /api/inbox?status=&method=&consumer=&since=&before=&limit=} — entries newest first, and counts by
- *   status; each says who it is for ({@code consumer}, {@link InboxConsumer}) and whether this server has that
- *   consumer ({@code consumerMissing});</li>
+ *   status; each says who it is for ({@code consumer}, {@link InboxConsumer}), and {@code consumerMissing} when this
+ *   server does not have that consumer;</li>
  *   <li>{@code GET /api/inbox/{id}[?reveal=true]} — one entry with parameters and body (masked unless revealed);</li>
  *   <li>{@code POST /api/inbox/{id}/ack} — mark done (processed by the consumer);</li>
  *   <li>{@code POST /api/inbox/{id}/retry} — make a failed or dead entry due again, attempts from zero;</li>
@@ -79,10 +79,15 @@ public final class InboxRoutes implements AdminRoutes {
         return AdminResponse.json(out);
     }
 
-    /** Whether the entry's consumer is one this server has: else it stays pending (a target was removed). */
+    /**
+     * Flags an entry whose consumer this server does not have ({@code "consumerMissing": true}; absent otherwise, so
+     * that an entry reads the same as in {@code inbox list --json}): it stays pending (a target was removed).
+     */
     private static ObjectNode withConsumer(Inbox inbox, ObjectNode json, InboxEntry e) {
-        boolean missing = e.consumer() != null && !e.consumer().isEmpty() && !inbox.delivers(e.consumer(), e.method());
-        return json.put("consumerMissing", missing);
+        if (e.consumer() != null && !e.consumer().isEmpty() && !inbox.delivers(e.consumer(), e.method())) {
+            json.put("consumerMissing", true);
+        }
+        return json;
     }
 
     private AdminResponse detail(AdminRequest r) throws SQLException {
