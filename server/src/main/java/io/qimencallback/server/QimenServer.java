@@ -24,6 +24,7 @@ import io.qimencallback.server.call.CallVerifier;
 import io.qimencallback.server.call.ReplayGuard;
 import io.qimencallback.server.route.Routes;
 import io.qimencallback.server.target.TargetEnvironment;
+import io.qimencallback.server.target.TargetType;
 import io.qimencallback.server.target.Targets;
 import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
@@ -33,7 +34,6 @@ import io.qimencallback.server.http.AdminChannelInitializer;
 import io.qimencallback.server.http.PublicTls;
 import io.qimencallback.server.inbox.Inbox;
 import io.qimencallback.server.inbox.InboxRoutes;
-import io.qimencallback.server.inbox.InboxStore;
 import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
@@ -96,11 +96,12 @@ public final class QimenServer implements AutoCloseable {
     private Channel publicChannel;
     private Channel adminChannel;
 
-    private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes) {
+    private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes,
+                        List<TargetType> targetTypes) {
         this.config = config;
         this.metrics = new ServerMetrics();
         this.targets = Targets.open(config.targets(), new TargetEnvironment(metrics.registry(),
-                config.handlerTimeout()), Targets.TYPES);
+                config.handlerTimeout()), targetTypes);
         try {
             this.routes = Routes.of(handlers, config.inbox().enabled(), config.inbox().methods(), config.routes(),
                     targets);
@@ -129,9 +130,9 @@ public final class QimenServer implements AutoCloseable {
         adminWorkers.allowCoreThreadTimeOut(true);
         AdminRouter.Builder router = AdminRouter.builder()
                 .add(new OperationsRoutes(metrics, this::ready))
-                .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json));
+                .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json, routes.describe()));
         if (config.inbox().enabled()) {
-            router.add(new InboxRoutes(this::openedStore, Clock.systemUTC()));
+            router.add(new InboxRoutes(this::awaitInbox, Clock.systemUTC()));
         }
         adminRoutes.forEach(router::add);
         this.adminRouter = router.build();
@@ -161,19 +162,17 @@ public final class QimenServer implements AutoCloseable {
             t.start();
         });
         // last: nothing after it can fail and leave an opened inbox behind
-        this.inboxOpening = openInbox(config, handlers, metrics);
+        this.inboxOpening = openInbox(config, routes, handlers, targets, metrics);
     }
 
-    private InboxStore openedStore() {
-        return awaitInbox().store();
-    }
-
-    private static CompletableFuture<Inbox> openInbox(ServerConfig config, HandlerRegistry handlers, ServerMetrics metrics) {
+    private static CompletableFuture<Inbox> openInbox(ServerConfig config, Routes routes, HandlerRegistry handlers,
+                                                      Targets targets, ServerMetrics metrics) {
         if (!config.inbox().enabled()) {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.supplyAsync(
-                () -> Inbox.start(config.inbox(), handlers, metrics.registry(), config.handlerTimeout(), Clock.systemUTC()),
+                () -> Inbox.start(config.inbox(), routes, handlers, targets, metrics.registry(), config.handlerTimeout(),
+                        Clock.systemUTC()),
                 task -> {
                     Thread t = new Thread(task, "qimen-inbox-open");
                     t.setDaemon(true);
@@ -205,10 +204,21 @@ public final class QimenServer implements AutoCloseable {
      * @throws IllegalArgumentException when a contribution adds a route that already exists
      */
     public static QimenServer start(ServerConfig config, HandlerRegistry handlers, List<AdminRoutes> adminRoutes) {
+        return start(config, handlers, adminRoutes, Targets.TYPES);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, HandlerRegistry, List)}, with the kinds of target its {@code targets:} sections
+     * may name ({@link Targets#TYPES} by default).
+     */
+    public static QimenServer start(ServerConfig config, HandlerRegistry handlers, List<AdminRoutes> adminRoutes,
+                                    List<TargetType> targetTypes) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handlers, "handlers");
         Objects.requireNonNull(adminRoutes, "adminRoutes");
-        QimenServer server = new QimenServer(config, handlers, PublicTls.of(config), List.copyOf(adminRoutes));
+        Objects.requireNonNull(targetTypes, "targetTypes");
+        QimenServer server = new QimenServer(config, handlers, PublicTls.of(config), List.copyOf(adminRoutes),
+                List.copyOf(targetTypes));
         try {
             server.bind();
         } catch (RuntimeException e) {

@@ -104,7 +104,7 @@ public final class CallProcessor {
         if (route instanceof Route.None none) {
             return done(QimenResponse.failure(ErrorCode.INVALID_METHOD, none.message()));
         }
-        if (route instanceof Route.Inbox) {
+        if (route instanceof Route.Inbox stored) {
             Inbox box = inbox.get();
             if (box == null) {
                 return done(QimenResponse.failure(ErrorCode.INVALID_METHOD, "no handler for method " + call.method()));
@@ -115,7 +115,8 @@ public final class CallProcessor {
             } catch (QimenException e) {
                 return done(e.toResponse());
             }
-            return box.recordAsync(call.inbound(), call.method(), call.signedParams(), tree, call.client(), ctx.format());
+            return box.recordAsync(call.inbound(), call.method(), stored, call.signedParams(), tree, call.client(),
+                    ctx.format());
         }
         Route.Handler h = (Route.Handler) route;
         try {

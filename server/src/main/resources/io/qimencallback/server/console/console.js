@@ -28,6 +28,14 @@
       'col.status': 'Status',
       'col.attempts': 'Attempts',
       'col.lastError': 'Last error',
+      'col.consumer': 'For',
+      'tab.routes': 'Routes',
+      'col.order': '#', 'col.methods': 'Methods', 'col.route': 'Where they go', 'col.origin': 'Written in',
+      'routes.note': 'Where a verified call goes, by its normalized method: the first line that matches decides.',
+      'consumer.api': 'inbox API', 'consumer.handler': 'inbox handler', 'consumer.target': 'target {0}',
+      'consumer.unassigned': 'not assigned yet',
+      'consumer.missing': '{0} — not configured on this server: kept pending until it is back',
+      'f.consumer': 'for',
       'status.all': 'all',
       'status.new': 'new',
       'status.processing': 'processing',
@@ -186,7 +194,15 @@
       'done.ack': '条目 {0} 已确认（状态 {1}）。',
       'done.replay': '条目 {0} 已重放（状态 {1}）。',
       'refused.retry': '重试被拒绝：{0}', 'refused.ack': '确认被拒绝：{0}', 'refused.replay': '重放被拒绝：{0}',
-      'inbox.none': '没有条目。'
+      'inbox.none': '没有条目。',
+      'col.consumer': '投递给',
+      'tab.routes': '路由',
+      'col.order': '#', 'col.methods': '方法', 'col.route': '去向', 'col.origin': '配置位置',
+      'routes.note': '已验签的调用按规范化方法名决定去向：第一条匹配的规则生效。',
+      'consumer.api': '收件箱 API', 'consumer.handler': '收件箱处理器', 'consumer.target': '目标 {0}',
+      'consumer.unassigned': '尚未分配',
+      'consumer.missing': '{0} — 本服务器未配置：保持待投递，直到它恢复',
+      'f.consumer': '投递给'
     }
   };
 
@@ -604,7 +620,32 @@
     }
   }
 
+  // ---- routes -----------------------------------------------------------------------------------------------
+  async function loadRoutes() {
+    const r = await getJson('/api/routes');
+    if (r.status !== 200 || !r.body) return;
+    const tbody = $('routes-body');
+    clear(tbody);
+    (r.body.routes || []).forEach((line, i) => {
+      const tr = el('tr');
+      tr.appendChild(el('td', i + 1, 'c-order num'));
+      tr.appendChild(cell(line.methods, 'c-methods trunc mono'));
+      tr.appendChild(cell(line.route, 'c-route trunc mono'));
+      tr.appendChild(cell(line.origin || '', 'c-origin trunc'));
+      tbody.appendChild(tr);
+    });
+  }
+
   // ---- inbox ------------------------------------------------------------------------------------------------
+  /** Who an entry is for, in words: a target, the inbox handler, or the inbox API (kept for it). */
+  function consumerText(e) {
+    const c = e.consumer;
+    const who = c === null || c === undefined ? t('consumer.unassigned')
+        : c === '' ? t('consumer.api') : c === 'handler' ? t('consumer.handler')
+        : c.startsWith('target:') ? t('consumer.target', c.substring(7)) : c;
+    return e.consumerMissing ? t('consumer.missing', who) : who;
+  }
+
   async function probeInbox() {
     const r = await getJson('/api/inbox?limit=1');
     state.inboxAvailable = r.status === 200;
@@ -630,6 +671,7 @@
       tr.appendChild(cell(e.method, 'c-method trunc mono'));
       tr.appendChild(cell(e.customerId || '', 'c-customer trunc'));
       tr.appendChild(cell(e.businessKey || '', 'c-key trunc'));
+      tr.appendChild(cell(consumerText(e), 'c-consumer trunc' + (e.consumerMissing ? ' error-text' : '')));
       tr.appendChild(cell(e.status, 'c-outcome trunc outcome ' + outcomeClass(e.status)));
       tr.appendChild(el('td', e.attempts, 'c-attempts num'));
       tr.appendChild(cell(e.lastError || '', 'c-error trunc error-text'));
@@ -640,7 +682,7 @@
     if (entries.length === 0) {
       const tr = el('tr');
       const td = el('td', t('inbox.none'), 'hint');
-      td.colSpan = 8;
+      td.colSpan = 9;
       tr.appendChild(td);
       tbody.appendChild(tr);
     }
@@ -682,7 +724,8 @@
     $('inbox-title').title = e.method;
     // the delivery history as the store keeps it: one status, its attempt count, the last error and the times
     fields($('inbox-delivery'), [
-      ['f.status', e.status], ['f.attempts', String(e.attempts)], ['f.lastError', e.lastError],
+      ['f.consumer', consumerText(e)], ['f.status', e.status], ['f.attempts', String(e.attempts)],
+      ['f.lastError', e.lastError],
       ['f.received', fullTime(e.received)], ['f.updated', fullTime(e.updated)],
       ['f.nextAttempt', e.status === 'new' || e.status === 'failed' ? fullTime(e.nextAttemptAt) : null]
     ]);
@@ -731,7 +774,7 @@
     for (const b of document.querySelectorAll('.tabs [data-tab]')) {
       b.setAttribute('aria-selected', String(b.dataset.tab === name));
     }
-    for (const id of ['calls', 'signatures', 'inbox']) $(id).hidden = id !== name;
+    for (const id of ['calls', 'signatures', 'inbox', 'routes']) $(id).hidden = id !== name;
     refresh();
   }
 
@@ -740,6 +783,7 @@
       await loadStats();
       if (state.tab === 'calls') await loadCalls();
       else if (state.tab === 'signatures') await loadSignatures();
+      else if (state.tab === 'routes') await loadRoutes();
       else if (state.tab === 'inbox') {
         await loadInbox();
         if (state.entry) await loadInboxEntry(); // its status moves on (delivered, failed again)
