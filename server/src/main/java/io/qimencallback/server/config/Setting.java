@@ -90,8 +90,8 @@ public enum Setting {
     SHUTDOWN_GRACE_SECONDS("shutdown_grace_seconds", "20",
             "On SIGTERM, how long in-flight calls may take to finish.",
             (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v)))),
-    INBOX("inbox", "on", "on: calls no synchronous handler answers are stored in the inbox and answered success once"
-            + " committed; off: they are answered invalid-method.",
+    INBOX("inbox", "on", "on: calls routed to the inbox (the push APIs of inbox_methods, routes lines with inbox) are"
+            + " stored and answered success once committed; off: no call is stored (routes with inbox stop the start).",
             (b, v) -> b.inboxEnabled(onOff(v))),
     DATA_DIR("data_dir", "data", "Directory of the embedded inbox (inbox.db, SQLite in WAL mode).",
             (b, v) -> b.dataDir(Path.of(v.isBlank() ? "data" : v))),
