@@ -259,7 +259,7 @@ public final class HttpTarget implements Target {
                 if (answer.isCancelled()) {
                     // the call's deadline passed first: the caller was answered handler-timeout
                     meters.record(Kind.FORWARD, Outcome.TIMEOUT, start);
-                    log.warn("target {}: forward of {} call {} cancelled at the call's deadline", name(),
+                    log.warn("target {}: forward of {} call {} cancelled at the call's deadline", settings.name(),
                             LogSafe.value(call.method()), call.callId());
                     return;
                 }
