@@ -26,6 +26,7 @@ final class TargetAnswer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SKIPPED = Set.of("flag", "code", "message", "sub_code", "sub_message");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+    private static final Pattern POSITION = Pattern.compile("line \\d+, column \\d+");
     private static final Pattern CODE = Pattern.compile("[^\\p{Cntrl}]{1,64}");
 
     static {
@@ -74,13 +75,11 @@ final class TargetAnswer {
             throw new Bad("answer is empty");
         }
         JsonNode root;
-        String kind;
+        String kind = body[i] == '<' ? "XML answer" : "JSON answer";
         try {
             if (body[i] == '<') {
-                kind = "XML answer";
                 root = BodyParser.parse(ContentKind.XML, body, charset == null ? StandardCharsets.UTF_8 : charset);
             } else if (body[i] == '{') {
-                kind = "JSON answer";
                 root = BodyParser.parse(ContentKind.JSON, body, charset == null ? StandardCharsets.UTF_8 : charset);
                 JsonNode inner = root.get("response");
                 if (inner != null && inner.isObject()) {
@@ -90,8 +89,9 @@ final class TargetAnswer {
                 throw new Bad("answer is neither XML nor JSON");
             }
         } catch (QimenException e) {
-            // BodyParser's messages give the position, never the content
-            throw new Bad("answer is not a well-formed Qimen answer: " + LogSafe.value(e.getMessage()));
+            // the parser's message may quote the answer: only the position it names is kept
+            java.util.regex.Matcher at = POSITION.matcher(e.getMessage());
+            throw new Bad(kind + " is not well-formed" + (at.find() ? " (" + at.group() + ")" : ""));
         }
         if (!root.isObject()) {
             throw new Bad(kind + " has no <response> fields");

@@ -34,7 +34,7 @@ import javax.net.ssl.SSLContext;
 final class FakeErp implements AutoCloseable {
 
     /** One request as received. */
-    record Received(String method, String path, Map<String, String> headers, byte[] body) {
+    record Received(String method, String path, Map<String, String> headers, byte[] body, int clientPort) {
         String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -122,7 +122,8 @@ final class FakeErp implements AutoCloseable {
             Map<String, String> headers = new TreeMap<>();
             x.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
             byte[] body = x.getRequestBody().readAllBytes();
-            Received r = new Received(x.getRequestMethod(), x.getRequestURI().getPath(), headers, body);
+            Received r = new Received(x.getRequestMethod(), x.getRequestURI().getPath(), headers, body,
+                    x.getRemoteAddress().getPort());
             received.add(r);
             answer.answer(r, x);
         } catch (Exception e) {

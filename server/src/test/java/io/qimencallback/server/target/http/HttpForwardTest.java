@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,8 @@ class HttpForwardTest {
             assertThat(response.path("items").path("item").get(1).path("itemCode").asText()).isEqualTo("B");
             assertThat(response.path("items").path("item").get(1).path("quantity").asInt()).isEqualTo(7);
             assertThat(erp.received()).hasSize(2);
+            // one kept-alive connection for both
+            assertThat(erp.received().get(1).clientPort()).isEqualTo(r.clientPort());
             // each call its own id
             assertThat(erp.received().get(1).header("webhook-id")).isNotEqualTo(r.header("webhook-id"));
 
@@ -150,6 +153,38 @@ class HttpForwardTest {
     }
 
     @Test
+    void pastMaxConnectionsACallIsAnsweredOverloadedAtOnce() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (FakeErp erp = FakeErp.http((r, x) -> {
+            inside.countDown();
+            release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            FakeErp.send(x, 200, "application/json", STOCK);
+        }); TestServer s = server(target(erp.url(), "max_connections", "1"))) {
+            java.util.concurrent.CompletableFuture<GatewayResponse> first =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> query(s));
+            assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            assertThat(query(s).code()).isEqualTo("overloaded");
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1_000L);
+            release.countDown();
+            assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS).isSuccess()).isTrue();
+            assertThat(query(s).isSuccess()).isTrue(); // the slot is free again
+            assertThat(s.admin("/metrics").body())
+                    .contains("qimen_target_requests_total{kind=\"forward\",outcome=\"overloaded\",target=\"erp\"} 1.0");
+        }
+    }
+
+    @Test
+    void aTargetWithoutASecretStopsTheServersStart() {
+        Map<String, String> unsigned = target("http://127.0.0.1:1/qimen");
+        unsigned.remove("secret");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> server(unsigned).close())
+                .isInstanceOf(io.qimencallback.server.config.ConfigException.class)
+                .hasMessageContaining("targets.erp.secret");
+    }
+
+    @Test
     void a5xxA4xxOrGarbageIsASystemErrorWithAnId() throws Exception {
         try (FakeErp erp = FakeErp.http(FakeErp.json(503, "{\"flag\":\"success\"}"));
              TestServer s = server(target(erp.url()))) {
@@ -185,6 +220,36 @@ class HttpForwardTest {
             assertThat(metrics).contains("qimen_target_requests_total{kind=\"forward\",outcome=\"status_5xx\",target=\"erp\"} 1.0");
             assertThat(metrics).contains("qimen_target_requests_total{kind=\"forward\",outcome=\"status_4xx\",target=\"erp\"} 1.0");
             assertThat(metrics).contains("qimen_target_requests_total{kind=\"forward\",outcome=\"bad_answer\",target=\"erp\"} 7.0");
+        }
+    }
+
+    @Test
+    void theLogSaysWhyWithTheCallersErrorIdAndNeverTheBodyOrTheSecret() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(HttpTarget.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        try (FakeErp erp = FakeErp.http(FakeErp.json(200, "garbage 张三 13800000000"));
+             TestServer s = server(target(erp.url()))) {
+            GatewayResponse notJson = query(s);
+            erp.answer((r, x) -> FakeErp.send(x, 200, "text/xml", "<response><flag>success</flag><x>张三 13800000000</y>"));
+            GatewayResponse badXml = query(s);
+            erp.answer(FakeErp.json(500, "{\"flag\":\"failure\",\"code\":\"x\",\"message\":\"张三 13800000000\"}"));
+            GatewayResponse status = query(s);
+            String log = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .collect(java.util.stream.Collectors.joining("\n"));
+            for (GatewayResponse r : List.of(notJson, status)) {
+                assertThat(r.code()).isEqualTo("system-error");
+                assertThat(log).contains("system-error id=" + r.message().substring(r.message().lastIndexOf(' ') + 1));
+            }
+            assertThat(badXml.code()).isEqualTo("system-error");
+            assertThat(log).contains("answer is not JSON (line 1, column").contains("HTTP 500")
+                    .doesNotContain("张三").doesNotContain("13800000000").doesNotContain("garbage")
+                    .doesNotContain(SECRET);
+        } finally {
+            logger.detachAppender(logged);
         }
     }
 
