@@ -103,7 +103,7 @@ final class KafkaSettings {
             long total = timeout.toMillis();
             long block = total / 3;
             long delivery = total - block;
-            long linger = 5;
+            long linger = 0; // one record per delivery thread in flight: waiting for company only adds latency
             p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(block));
             p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
             p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(200, (delivery - linger) / 2)));
