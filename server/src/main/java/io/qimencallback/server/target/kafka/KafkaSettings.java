@@ -109,6 +109,9 @@ final class KafkaSettings {
             p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(200, (delivery - linger) / 2)));
             p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger));
             p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+            // a broker that is down is retried every 5 s at most, not every second: each failed connect logs two
+            // warnings, and the inbox's own retries carry the entries meanwhile
+            p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
             // no client metrics pushed to the broker unless asked for
             p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
 
@@ -241,7 +244,7 @@ final class KafkaSettings {
 
     /** Where it points, without credentials. */
     String describe() {
-        return "kafka " + securityProtocol.toLowerCase(Locale.ROOT) + "://" + bootstrap + " topic " + topic
+        return securityProtocol.toLowerCase(Locale.ROOT) + "://" + bootstrap + " topic " + topic
                 + " (acks=all, idempotent, delivery_timeout " + deliveryTimeout.toMillis() + " ms)";
     }
 

@@ -105,7 +105,7 @@ class KafkaSettingsTest {
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
                         + " username=\"qimen\" password=\"pa\\\"ss\\\\word\";");
-        assertThat(s.describe()).doesNotContain("pa\"ss").startsWith("kafka sasl_ssl://127.0.0.1:9092");
+        assertThat(s.describe()).doesNotContain("pa\"ss").startsWith("sasl_ssl://127.0.0.1:9092");
         assertThat(s.toString()).doesNotContain("pa\"ss");
     }
 
