@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,6 +29,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Kafka broker (the {@code kafka_2.13} artifact from Maven Central, a test dependency) in KRaft combined mode —
@@ -269,6 +273,31 @@ public final class KafkaBroker implements AutoCloseable {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    /**
+     * One broker for a test class: {@code @RegisterExtension static final KafkaBroker.PerClass KAFKA = new
+     * KafkaBroker.PerClass();} starts it before the first test (or skips the class) and stops it after the last.
+     */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private KafkaBroker broker;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            broker = start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            if (broker != null) {
+                broker.close();
+                broker = null;
+            }
+        }
+
+        public KafkaBroker broker() {
+            return Objects.requireNonNull(broker, "the broker starts before the class's first test");
         }
     }
 

@@ -35,30 +35,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** The kafka target against a real broker (KRaft, a child JVM): what a consumer of the topic sees. */
 class KafkaTargetTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final KafkaBroker.PerClass KAFKA = new KafkaBroker.PerClass();
     private static KafkaBroker broker;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+    static void broker() {
+        broker = KAFKA.broker();
     }
 
     private static String topic() {
