@@ -38,6 +38,7 @@ import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
 import io.qimencallback.server.metrics.ServerMetrics;
+import io.qimencallback.server.plugin.HandlerLifecycle;
 import io.qimencallback.server.recent.RecentCalls;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -71,6 +72,7 @@ public final class QimenServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Targets targets;
     private final Routes routes;
+    private final HandlerLifecycle handlerLifecycle;
     private final LiveSecrets secrets;
     /** Opened on its own thread while the rest starts (Flyway and the pool take most of a second). */
     private final CompletableFuture<Inbox> inboxOpening;
@@ -107,6 +109,13 @@ public final class QimenServer implements AutoCloseable {
             throw e;
         }
         log.info("routes, first match wins:\n  {}", String.join("\n  ", routes.describe()));
+        try {
+            // before the inbox opens (it delivers to inbox handlers) and before any port binds
+            this.handlerLifecycle = HandlerLifecycle.start(handlers, config, metrics.registry());
+        } catch (RuntimeException e) {
+            targets.close();
+            throw e;
+        }
         this.recentCalls = new RecentCalls(config.recentCalls());
         this.secrets = new LiveSecrets(config);
         this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
@@ -140,7 +149,7 @@ public final class QimenServer implements AutoCloseable {
                 });
         CallProcessor processor = new CallProcessor(verifier,
                 new ReplayGuard(config.replayCacheEntries(), Clock.systemUTC()), () -> inbox, metrics::replayed,
-                config.handlerTimeout());
+                config.handlerTimeout(), config.slowCallFraction());
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
                 metrics, draining::get, recentCalls, config.eventLoopBodyBytes());
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls,
@@ -352,6 +361,7 @@ public final class QimenServer implements AutoCloseable {
             if (opened != null) {
                 opened.close();
             }
+            handlerLifecycle.close(); // after the last call was answered and the last delivery ended
             targets.close(); // after the inbox: its deliveries have ended
         });
         metrics.close();

@@ -157,11 +157,13 @@ class ConsoleBrowserTest {
                 .add(Handlers.of("deliveryorder.create", r -> QimenResponse.success()
                         .with("deliveryOrderId", "WMS-" + r.bodyTree().at("/deliveryOrder/deliveryOrderCode").asText())))
                 .add(Handlers.of("entryorder.create", r -> {
-                    throw new IllegalStateException("the ERP database is down");
+                    throw new IllegalStateException("the ERP database is down for 13812345678");
                 }))
                 .add(inboxHandler)
                 .build();
-        try (TestServer s = TestServer.start(c -> c.inboxMaxAttempts(1).signatureDiagnostics(AutoOnOff.ON), handlers);
+        try (TestServer s = TestServer.start(c -> c.inboxMaxAttempts(1).signatureDiagnostics(AutoOnOff.ON)
+                     // the long-named query goes to the inbox too (queries are not stored by default)
+                     .inboxMethods(List.of("*")), handlers);
              Chromium browser = Chromium.launch(exe)) {
             s.send(s.call("taobao.qimen.stockout.confirm").customerId("CUST002").xmlBody("<request><deliveryOrderCode>"
                     + "SO7</deliveryOrderCode></request>"));
@@ -248,6 +250,12 @@ class ConsoleBrowserTest {
                     select(page, "calls-body", systemError.path("id").asText());
                     page.await("the error id", "!document.getElementById('call-notice').hidden && document"
                             + ".getElementById('call-notice').textContent.includes('" + errorId + "')", WAIT);
+                    // and its cause, masked: the caller got the id only
+                    page.await("the error", "document.getElementById('call-summary').textContent.includes("
+                            + "'java.lang.IllegalStateException: the ERP database is down for 138****5678')", WAIT);
+                    assertThat(page.eval("document.body.innerText").asText()).doesNotContain("13812345678");
+                    assertThat(page.eval("document.getElementById('call-answer').textContent").asText())
+                            .doesNotContain("ERP database");
                     check(page, shot + "system-error");
                     page.eval("document.getElementById('call-close').click()");
                     assertThat(page.eval("document.getElementById('call-detail').hidden").asBoolean()).isTrue();

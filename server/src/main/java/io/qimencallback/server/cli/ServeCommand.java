@@ -6,6 +6,7 @@ import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.ConfigLoader;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
+import io.qimencallback.server.plugin.HandlerStartException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -107,6 +108,10 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = QimenServer.start(config, handlers);
             running.set(server);
+        } catch (HandlerStartException e) {
+            // a handler's own configuration, most often: as a configuration error
+            System.err.println("handler error: " + e.getMessage());
+            return 2;
         } catch (IllegalStateException e) {
             System.err.println("cannot start: " + e.getMessage());
             return 1;

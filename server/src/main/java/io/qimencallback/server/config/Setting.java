@@ -73,6 +73,9 @@ public enum Setting {
     HANDLER_TIMEOUT_MILLIS("handler_timeout_millis", "10000",
             "Deadline for answering a call, from receipt; past it the answer is handler-timeout.",
             (b, v) -> b.handlerTimeout(Duration.ofMillis(positive(v)))),
+    SLOW_CALL_FRACTION("slow_call_fraction", "0.5", "A call answered after more than this fraction of"
+            + " handler_timeout_millis is logged at WARN (slow call id=…), at most once a second per method (0 = off).",
+            (b, v) -> b.slowCallFraction(fraction(v))),
     WORKER_THREADS("worker_threads", "32", "Threads that run handlers.",
             (b, v) -> b.workerThreads(positive(v))),
     WORKER_QUEUE("worker_queue", "512", "Calls that may wait for a worker; beyond it the answer is overloaded.",
@@ -185,6 +188,14 @@ public enum Setting {
             throw new IllegalArgumentException("must not be negative");
         }
         return n;
+    }
+
+    private static double fraction(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not a number between 0 and 1");
+        }
     }
 
     private static int integer(String v) {

@@ -99,6 +99,8 @@ public final class ConsoleRoutes implements AdminRoutes {
         String answer = c.answerText();
         out.put("answer", answer.isEmpty() ? null : reveal ? answer : PersonalData.maskText(answer));
         errorId(c).ifPresent(id -> out.put("errorId", id));
+        // masked when kept (the raw message is never kept): the same with reveal
+        out.put("error", c.error());
         out.put("capturable", !c.truncated());
         return AdminResponse.json(out);
     }

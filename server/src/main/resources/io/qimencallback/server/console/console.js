@@ -64,6 +64,7 @@
       'f.id': 'id', 'f.received': 'received', 'f.outcome': 'outcome', 'f.message': 'message',
       'f.latency': 'latency', 'f.appKey': 'app_key', 'f.customerId': 'customerId', 'f.remote': 'remote',
       'f.format': 'format', 'f.contentType': 'content type', 'f.bodyBytes': 'body bytes', 'f.errorId': 'error id',
+      'f.error': 'error',
       'f.rawMethod': 'method as sent', 'f.businessKey': 'business key', 'f.status': 'status',
       'f.attempts': 'attempts', 'f.lastError': 'last error', 'f.nextAttempt': 'next attempt',
       'f.updated': 'last change', 'f.bodyBytesInbox': 'body bytes',
@@ -77,8 +78,8 @@
           + 'or the request changed on the way.',
       'sig.link': 'See its diagnosis',
       'sig.linkNone': 'Signature diagnostics (none kept for this call: diagnostics off, or it is too old)',
-      'sysErr.notice': 'Internal error (system-error) with error id {0}. The console does not keep its cause: '
-          + 'the server log has the stack trace on the line "system-error id={0}".',
+      'sysErr.notice': 'Internal error (system-error) with error id {0}: its cause is under “error” (masked; the '
+          + 'caller was answered only the id). The server log has the stack trace on the line "system-error id={0}".',
       'copied': 'Copied ({0} bytes). Save it as a file and run: java -jar qimen-server.jar verify FILE',
       'copyFailed': 'Cannot copy: {0}',
       'notUtf8': 'the body is not UTF-8 text; use “Download .http” for the exact bytes',
@@ -153,6 +154,7 @@
       'f.id': '编号', 'f.received': '接收时间', 'f.outcome': '结果', 'f.message': '消息',
       'f.latency': '耗时', 'f.appKey': 'app_key', 'f.customerId': 'customerId', 'f.remote': '来源地址',
       'f.format': '格式', 'f.contentType': 'Content-Type', 'f.bodyBytes': '请求体字节数', 'f.errorId': '错误编号',
+      'f.error': '错误',
       'f.rawMethod': '原始 method', 'f.businessKey': '业务单号', 'f.status': '状态',
       'f.attempts': '投递次数', 'f.lastError': '最近错误', 'f.nextAttempt': '下次投递',
       'f.updated': '最近变更', 'f.bodyBytesInbox': '请求体字节数',
@@ -165,7 +167,7 @@
       'sig.notice': '签名不匹配（sign-check-failure）：网关用了另一个密钥签名，或请求在途中被改动。',
       'sig.link': '查看签名诊断',
       'sig.linkNone': '签名诊断（没有此调用的诊断：诊断未开启，或已过期）',
-      'sysErr.notice': '服务器内部错误（system-error），错误编号 {0}。控制台不保存原因：'
+      'sysErr.notice': '服务器内部错误（system-error），错误编号 {0}：原因见“错误”一项（已脱敏；调用方只收到编号）。'
           + '服务器日志中 “system-error id={0}” 一行有堆栈。',
       'copied': '已复制（{0} 字节）。保存为文件后运行：java -jar qimen-server.jar verify 文件',
       'copyFailed': '无法复制：{0}',
@@ -436,7 +438,7 @@
     const received = fullTime(c.time);
     fields($('call-summary'), [
       ['f.id', c.id], ['f.received', received], ['f.outcome', c.outcome], ['f.message', c.message],
-      ['f.errorId', c.errorId], ['f.latency', c.latencyMs.toFixed(2) + ' ms'], ['f.appKey', c.appKey],
+      ['f.error', c.error], ['f.errorId', c.errorId], ['f.latency', c.latencyMs.toFixed(2) + ' ms'], ['f.appKey', c.appKey],
       ['f.customerId', c.customerId], ['f.remote', c.remote], ['f.format', c.format],
       ['f.contentType', c.contentType], ['f.bodyBytes', c.bodyLength]
     ]);
