@@ -59,6 +59,8 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
         // the inbox logs what its pool and schema migration did in its own words
         context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        // the kafka target's producer prints its whole configuration at INFO
+        context.getLogger("org.apache.kafka").setLevel(Level.WARN);
         context.getLogger("qimen.access").setLevel(level("QIMEN_ACCESS_LOG_LEVEL", Level.INFO));
 
         // flushes the queue when the JVM exits (the SIGTERM drain ends in System.exit)
