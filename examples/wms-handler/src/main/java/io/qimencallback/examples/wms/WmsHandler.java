@@ -7,6 +7,7 @@ import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.QimenTime;
 import io.qimencallback.protocol.handler.Execution;
+import io.qimencallback.protocol.handler.HandlerContext;
 import io.qimencallback.protocol.handler.QimenHandler;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,11 +22,24 @@ import java.util.concurrent.ConcurrentMap;
  * An example WMS adapter answering three ERP–WMS APIs from memory: it accepts delivery and entry orders (idempotently:
  * a repeated document code gets the id it got the first time) and reports zero stock for any inventory query.
  *
- * <p>A real adapter would call its WMS here. What it shows: claiming methods, reading the parsed XML body, refusing a
- * bad document with a specific code, and building Qimen answers with nested and repeated elements.
+ * <p>A real adapter would call its WMS here. What it shows: reading its own settings at start ({@code plugins: wms:
+ * id_prefix: ...} in the YAML, or {@code QIMEN_PLUGINS_WMS_ID_PREFIX}), claiming methods, reading the parsed XML body,
+ * refusing a bad document with a specific code, and building Qimen answers with nested and repeated elements.
  */
 public final class WmsHandler implements QimenHandler {
     private final ConcurrentMap<String, String> ids = new ConcurrentHashMap<>();
+    private volatile String idPrefix = "WMS"; // until start: a handler is also called without a server in unit tests
+
+    @Override
+    public String name() {
+        return "wms"; // its settings section: plugins.wms
+    }
+
+    @Override
+    public void start(HandlerContext context) {
+        idPrefix = context.settings().get("id_prefix").orElse("WMS");
+        context.logger().info("answering from memory; document ids start with {}", idPrefix);
+    }
 
     @Override
     public Execution execution() {
@@ -55,7 +69,7 @@ public final class WmsHandler implements QimenHandler {
         if (code.isBlank()) {
             throw new QimenException(ErrorCode.INVALID_BODY, codeField + " is required");
         }
-        String id = ids.computeIfAbsent(prefix + ":" + code, k -> "WMS-" + prefix + "-" + (ids.size() + 1));
+        String id = ids.computeIfAbsent(prefix + ":" + code, k -> idPrefix + "-" + prefix + "-" + (ids.size() + 1));
         return QimenResponse.success()
                 .with(idField, id)
                 .with("createTime", QimenTime.format(Instant.now()));
