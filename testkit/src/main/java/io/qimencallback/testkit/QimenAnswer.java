@@ -1,7 +1,12 @@
 package io.qimencallback.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qimencallback.protocol.QimenException;
+import io.qimencallback.protocol.internal.ModelMapper;
 import io.qimencallback.server.client.GatewayResponse;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,6 +14,8 @@ import java.util.Objects;
  * ({@code <response>…</response>}) or JSON ({@code {"response":{…}}}) document.
  */
 public final class QimenAnswer {
+    // what every answer carries; the rest are the API's own fields
+    private static final List<String> ENVELOPE = List.of("flag", "code", "message", "sub_code", "sub_message");
     private final GatewayResponse response;
 
     QimenAnswer(GatewayResponse response) {
@@ -68,13 +75,22 @@ public final class QimenAnswer {
     }
 
     /**
-     * The answer's fields mapped to a type, a record of the typed models ({@code DeliveryOrderCreateAnswer}) or the
-     * test's own: unknown fields are ignored, a single element is read as a one-element list, an empty one as absent.
+     * The answer's fields after {@code flag}, {@code code} and {@code message}, mapped to a type as a handler's
+     * {@code request.bodyAs} maps a body (the same mapper): an answer record of {@code io.qimencallback.protocol.model}
+     * ({@code as(DeliveryOrderCreateAnswer.class)} equals the record the handler answered with) or the test's own.
      *
-     * @throws IllegalArgumentException naming the path that does not fit
+     * @throws IllegalArgumentException naming the type and the field that does not fit
      */
     public <T> T as(Class<T> type) {
-        return Mapping.read(tree(), type);
+        Objects.requireNonNull(type, "type");
+        ObjectNode fields = tree() instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
+        fields.remove(ENVELOPE);
+        try {
+            return ModelMapper.read(fields, type);
+        } catch (QimenException e) {
+            throw new IllegalArgumentException("the answer does not map to " + type.getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.qimencallback.protocol.ContentKind;
 import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.ResponseFormat;
+import io.qimencallback.protocol.model.DeliveryOrderCreate;
+import io.qimencallback.protocol.model.DeliveryOrderCreateAnswer;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,5 +144,20 @@ class QimenRequestsTest {
         assertThat(one.as(Answer.class)).isEqualTo(new Answer("W", new Items(java.util.List.of(new Item("A")))));
         assertThatThrownBy(() -> one.as(Numbered.class)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Numbered");
+    }
+
+    @Test
+    void typedModelsBothWays() throws Exception {
+        DeliveryOrderCreate order = QimenRequests.call("deliveryorder.create").fixture().build()
+                .bodyAs(DeliveryOrderCreate.class);
+        assertThat(order.deliveryOrder().deliveryOrderCode()).startsWith("DO");
+        assertThat(order.deliveryOrder().receiverInfo().name()).isEqualTo("张三");
+        assertThat(order.orderLines()).isNotEmpty();
+
+        DeliveryOrderCreateAnswer sent = new DeliveryOrderCreateAnswer("2026-01-02 03:04:05", "WMS-OB-1", "WH1", null);
+        for (String format : java.util.List.of("xml", "json")) {
+            assertThat(QimenResponses.answer(QimenResponse.success(sent), format).as(DeliveryOrderCreateAnswer.class))
+                    .as(format).isEqualTo(sent);
+        }
     }
 }
