@@ -6,6 +6,9 @@ import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.handler.HandlerContext;
 import io.qimencallback.protocol.handler.QimenHandler;
+import io.qimencallback.protocol.model.DeliveryOrder;
+import io.qimencallback.protocol.model.DeliveryOrderCreate;
+import io.qimencallback.protocol.model.DeliveryOrderCreateAnswer;
 import java.util.Set;
 
 /**
@@ -36,11 +39,13 @@ public final class DeliveryOrderHandler implements QimenHandler {
     /** Runs on a worker thread (it may block), concurrently: past request.deadline() the caller gets handler-timeout. */
     @Override
     public QimenResponse handle(QimenRequest request) throws QimenException {
-        String code = request.bodyValue("deliveryOrder/deliveryOrderCode").orElse("");
-        if (code.isBlank()) {
-            throw new QimenException(ErrorCode.INVALID_BODY, "deliveryOrderCode is required");
+        // the typed body: a missing deliveryOrderCode is answered missing-parameter before this line
+        DeliveryOrder order = request.bodyAs(DeliveryOrderCreate.class).deliveryOrder();
+        if (order.receiverInfo() == null) {
+            throw new QimenException(ErrorCode.INVALID_PARAMETER, "receiverInfo is required");
         }
-        // Call your ERP here with request.bodyTree(). The same code always gets the same id: the gateway retries.
-        return QimenResponse.success().with("deliveryOrderId", idPrefix + "-" + code);
+        // Call your ERP here. The same order always gets the same id: the gateway retries.
+        String id = idPrefix + "-" + order.deliveryOrderCode();
+        return QimenResponse.success(new DeliveryOrderCreateAnswer(null, id, order.warehouseCode(), null));
     }
 }

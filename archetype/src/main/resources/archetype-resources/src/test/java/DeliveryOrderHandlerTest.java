@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
+import io.qimencallback.protocol.model.DeliveryOrderCreateAnswer;
 import io.qimencallback.testkit.QimenAnswer;
 import io.qimencallback.testkit.QimenRequests;
 import io.qimencallback.testkit.QimenResponses;
@@ -25,12 +26,14 @@ class DeliveryOrderHandlerTest {
     @Test
     void answersTheGatewayOverHttp() {
         QimenAnswer answer = server.gateway().call("taobao.qimen.deliveryorder.create")
-                .xml("<request><deliveryOrder><deliveryOrderCode>DO-1</deliveryOrderCode></deliveryOrder></request>")
+                .xml("<request><deliveryOrder><deliveryOrderCode>DO-1</deliveryOrderCode><warehouseCode>WH1</warehouseCode>"
+                        + "<receiverInfo><name>张三</name></receiverInfo></deliveryOrder></request>")
                 .customerId("OWNER1")
                 .send();
 
         assertTrue(answer.isSuccess(), answer.raw());
-        assertEquals("TEST-DO-1", answer.field("deliveryOrderId"));
+        assertEquals(new DeliveryOrderCreateAnswer(null, "TEST-DO-1", "WH1", null),
+                answer.as(DeliveryOrderCreateAnswer.class));
     }
 
     @Test
@@ -46,9 +49,10 @@ class DeliveryOrderHandlerTest {
     @Test
     void refusesAnOrderWithoutItsCode() {
         QimenRequest request = QimenRequests.call("deliveryorder.create")
-                .xml("<request><deliveryOrder/></request>").build();
+                .xml("<request><deliveryOrder><receiverInfo><name>张三</name></receiverInfo></deliveryOrder></request>")
+                .build();
 
         QimenException e = assertThrows(QimenException.class, () -> new DeliveryOrderHandler().handle(request));
-        assertEquals("invalid-body", e.toResponse().code());
+        assertEquals("missing-parameter", e.toResponse().code());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
+import io.qimencallback.protocol.model.DeliveryOrderCreateAnswer;
 import io.qimencallback.testkit.QimenAnswer;
 import io.qimencallback.testkit.QimenRequests;
 import io.qimencallback.testkit.QimenResponses;
@@ -32,6 +33,14 @@ class WmsHandlerTest {
         assertThat(b.field("deliveryOrderId")).isEqualTo(a.field("deliveryOrderId"));
         assertThat(a.field("warehouseCode")).isEqualTo("WH1");
         assertThat(a.field("createTime")).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+        assertThat(a.as(DeliveryOrderCreateAnswer.class).deliveryOrderId()).isEqualTo("WMS-OB-1");
+    }
+
+    @Test
+    void aDeliveryOrderWithoutItsCodeIsRefusedByTheTypedModel() {
+        QimenRequest r = QimenRequests.call("deliveryorder.create").xml("<request><deliveryOrder/></request>").build();
+        assertThatThrownBy(() -> handler.handle(r)).isInstanceOfSatisfying(QimenException.class,
+                e -> assertThat(e.toResponse().code()).isEqualTo("missing-parameter"));
     }
 
     @Test
