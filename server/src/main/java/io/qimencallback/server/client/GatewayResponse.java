@@ -14,7 +14,8 @@ public final class GatewayResponse {
     private final byte[] body;
     private final JsonNode tree;
 
-    GatewayResponse(int status, String contentType, byte[] body) {
+    /** An answer as received; also for reading an answer rendered in-process (the test kit). */
+    public GatewayResponse(int status, String contentType, byte[] body) {
         this.status = status;
         this.contentType = contentType;
         this.body = body;
