@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 /** The configured targets, by name; built at start, closed at stop. */
 public final class Targets implements AutoCloseable {
     /** Every kind of target the server knows. */
-    public static final List<TargetType> TYPES = List.of();
+    public static final List<TargetType> TYPES = List.of(
+            new io.qimencallback.server.target.rabbitmq.RabbitMqTargetType());
 
     private final Map<String, Target> byName;
 
