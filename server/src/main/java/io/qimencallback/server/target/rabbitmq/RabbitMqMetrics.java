@@ -55,7 +55,8 @@ final class RabbitMqMetrics {
                         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
                         Duration.ofSeconds(1), Duration.ofSeconds(5))
                 .register(registry);
-        Gauge.builder("qimen.rabbitmq.connected", connected, c -> c.getAsBoolean() ? 1 : 0).tag("target", target)
+        Gauge.builder("qimen.rabbitmq.connected", connected, c -> c.getAsBoolean() ? 1 : 0).strongReference(true)
+                .tag("target", target)
                 .description("1 while the target has an open connection to the broker").register(registry);
     }
 

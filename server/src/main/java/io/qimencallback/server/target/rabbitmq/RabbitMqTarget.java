@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.handler.InboxDelivery;
@@ -19,6 +20,9 @@ import java.util.Date;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -45,6 +49,8 @@ final class RabbitMqTarget implements Target {
     private final RabbitMqMetrics metrics;
     private final ConcurrentLinkedDeque<Pooled> idle = new ConcurrentLinkedDeque<>();
     private final ReentrantLock connecting = new ReentrantLock();
+    /** closes channels in doubt: a channel close waits for the broker's close-ok, up to 10 s when it is blocked */
+    private final ExecutorService discards;
     private volatile Connection connection;
     private volatile String blocked;
     private volatile boolean closed;
@@ -89,6 +95,15 @@ final class RabbitMqTarget implements Target {
         // channel open, confirm.select, exchange.declare, channel.close: never longer than a confirm may take
         factory.setChannelRpcTimeout((int) Math.min(settings.confirmTimeout().toMillis(), 10_000));
         factory.setThreadFactory(new BlockingThreadFactory("qimen-rabbitmq-" + settings.name(), true));
+        factory.setExceptionHandler(new ForgivingExceptionHandler() {
+            @Override
+            public void handleUnexpectedConnectionDriverException(Connection conn, Throwable exception) {
+                // the shutdown listener below says it once, with the broker's reason
+                log.debug("rabbitmq target {}: connection driver: {}", settings.name(), reason(exception));
+            }
+        });
+        this.discards = Executors.newSingleThreadExecutor(
+                new BlockingThreadFactory("qimen-rabbitmq-" + settings.name() + "-close", true));
         this.metrics = new RabbitMqMetrics(meters, settings.name(), this::connected);
     }
 
@@ -223,11 +238,20 @@ final class RabbitMqTarget implements Target {
         }
     }
 
-    private static void discard(Pooled p) {
+    private void discard(Pooled p) {
+        if (!p.channel.isOpen()) {
+            return;
+        }
         try {
-            p.channel.abort();
-        } catch (IOException | RuntimeException e) {
-            // it is being dropped: whatever it says now does not matter
+            discards.execute(() -> {
+                try {
+                    p.channel.abort();
+                } catch (IOException | RuntimeException e) {
+                    // it is being dropped: whatever it says now does not matter
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // stopping: the connection's close takes the channel with it
         }
     }
 
@@ -354,5 +378,6 @@ final class RabbitMqTarget implements Target {
         if (c != null) {
             close(c);
         }
+        discards.shutdownNow();
     }
 }
