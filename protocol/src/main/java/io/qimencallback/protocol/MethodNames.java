@@ -24,6 +24,12 @@ public final class MethodNames {
     private MethodNames() {
     }
 
+    /**
+     * The name handlers register under, normalized as the class describes.
+     *
+     * @param method the method as it arrived
+     * @return the normalized name
+     */
     public static String normalize(String method) {
         String m = method.trim().toLowerCase(Locale.ROOT);
         if (m.startsWith(WMS_PREFIX)) {

@@ -58,7 +58,11 @@ public final class QimenRequest {
     /**
      * The request a server hands to handlers once {@code call} has been verified and its body parsed.
      *
-     * @param params the parameters the signature covered ({@link InboundCall#signedParams})
+     * @param call          the verified call
+     * @param params        the parameters the signature covered ({@link InboundCall#signedParams})
+     * @param bodyTree      the parsed body
+     * @param remoteAddress the caller's address
+     * @return the request
      */
     public static QimenRequest of(InboundCall call, Map<String, String> params, JsonNode bodyTree, String remoteAddress) {
         Objects.requireNonNull(bodyTree, "bodyTree");
@@ -68,13 +72,27 @@ public final class QimenRequest {
     /**
      * As {@link #of(InboundCall, Map, JsonNode, String)}, with the tree built on a handler's first
      * {@link #bodyTree()} (the body was checked well-formed before: building it then does not fail).
+     *
+     * @param call          the verified call
+     * @param params        the parameters the signature covered
+     * @param bodyTree      builds the parsed body
+     * @param remoteAddress the caller's address
+     * @return the request
      */
     public static QimenRequest of(InboundCall call, Map<String, String> params, Supplier<JsonNode> bodyTree,
                                   String remoteAddress) {
         return from(call, params, bodyTree, remoteAddress).build();
     }
 
-    /** As {@link #of(InboundCall, Map, Supplier, String)}, for a server that adds the call id and deadline. */
+    /**
+     * As {@link #of(InboundCall, Map, Supplier, String)}, for a server that adds the call id and deadline.
+     *
+     * @param call          the verified call
+     * @param params        the parameters the signature covered
+     * @param bodyTree      builds the parsed body
+     * @param remoteAddress the caller's address
+     * @return a builder holding all of it
+     */
     public static Builder from(InboundCall call, Map<String, String> params, Supplier<JsonNode> bodyTree,
                                String remoteAddress) {
         Builder b = builder(call.param(SystemParams.METHOD));
@@ -93,7 +111,12 @@ public final class QimenRequest {
         return b;
     }
 
-    /** For tests of handlers, and for servers embedding handlers in other transports. */
+    /**
+     * For tests of handlers, and for servers embedding handlers in other transports.
+     *
+     * @param method the method as it arrives, e.g. {@code taobao.qimen.deliveryorder.create}
+     * @return a builder with no body, from {@code 127.0.0.1}, received now
+     */
     public static Builder builder(String method) {
         return new Builder(method);
     }
@@ -108,6 +131,11 @@ public final class QimenRequest {
         return method;
     }
 
+    /**
+     * The caller's {@code app_key}.
+     *
+     * @return the app key, or {@code null}
+     */
     public String appKey() {
         return params.get(SystemParams.APP_KEY);
     }
@@ -127,14 +155,29 @@ public final class QimenRequest {
         return ResponseFormat.choose(formatParam(), bodyKind);
     }
 
+    /**
+     * The {@code sign_method} parameter as sent.
+     *
+     * @return {@code md5}, {@code hmac}, {@code hmac-sha256}, or {@code null}
+     */
     public String signMethod() {
         return params.get(SystemParams.SIGN_METHOD);
     }
 
+    /**
+     * The {@code timestamp} parameter as sent ({@link QimenTime#parse} reads it).
+     *
+     * @return the timestamp, or {@code null}
+     */
     public String timestamp() {
         return params.get(SystemParams.TIMESTAMP);
     }
 
+    /**
+     * The {@code v} parameter as sent.
+     *
+     * @return the version, e.g. {@code 2.0}, or {@code null}
+     */
     public String version() {
         return params.get(SystemParams.VERSION);
     }
@@ -144,6 +187,12 @@ public final class QimenRequest {
         return params;
     }
 
+    /**
+     * One signed parameter.
+     *
+     * @param name the parameter's name
+     * @return its value, or empty
+     */
     public Optional<String> param(String name) {
         return Optional.ofNullable(params.get(name));
     }
@@ -153,10 +202,20 @@ public final class QimenRequest {
         return ByteBuffer.wrap(body).asReadOnlyBuffer();
     }
 
+    /**
+     * The body decoded in its charset.
+     *
+     * @return the text, empty when there is no body
+     */
     public String bodyText() {
         return new String(body, charset);
     }
 
+    /**
+     * The body's charset, from {@code Content-Type} (UTF-8 by default).
+     *
+     * @return the charset
+     */
     public Charset charset() {
         return charset;
     }
@@ -166,6 +225,11 @@ public final class QimenRequest {
         return contentType;
     }
 
+    /**
+     * What the body is, from {@code Content-Type}.
+     *
+     * @return the kind
+     */
     public ContentKind bodyKind() {
         return bodyKind;
     }
@@ -184,9 +248,30 @@ public final class QimenRequest {
     }
 
     /**
+     * The body mapped to a typed model, e.g. {@code bodyAs(DeliveryOrderCreate.class)}: a record of
+     * {@link io.qimencallback.protocol.model}, or any type Jackson can build from {@link #bodyTree()} (the content of
+     * the XML root element, the JSON document, or the form fields). A JSON body wrapped as {@code {"request":{…}}} is
+     * unwrapped, like the XML root. Each call maps anew.
+     *
+     * @param type the model's class
+     * @param <T>  the model's type
+     * @return the model, never null
+     * @throws QimenException {@code missing-parameter} when the body is empty or a required field is absent,
+     *                        {@code invalid-parameter} when it does not have the model's shape; the message names the
+     *                        field's path, never a value, and can be answered as it is ({@link QimenException#toResponse()})
+     */
+    public <T> T bodyAs(Class<T> type) throws QimenException {
+        Objects.requireNonNull(type, "type");
+        return io.qimencallback.protocol.internal.ModelMapper.read(bodyTree(), type);
+    }
+
+    /**
      * One value of the body by its path below the root ({@code deliveryOrder/deliveryOrderCode}), read by streaming
      * and stopping at the first match, without building {@link #bodyTree()}: the cheap way to read a document code.
      * For a form post, the field of that name. Empty when there is no such scalar value.
+     *
+     * @param path element or field names below the root, separated by {@code /}
+     * @return the value's text, or empty
      */
     public Optional<String> bodyValue(String path) {
         Objects.requireNonNull(path, "path");
@@ -206,6 +291,11 @@ public final class QimenRequest {
         return remoteAddress;
     }
 
+    /**
+     * When the call's first byte arrived.
+     *
+     * @return the instant
+     */
     public Instant receivedAt() {
         return receivedAt;
     }
@@ -235,6 +325,7 @@ public final class QimenRequest {
         return "QimenRequest[" + method + ", app_key=" + appKey() + ", customerId=" + customerId() + "]";
     }
 
+    /** Builds a {@link QimenRequest}: see {@link QimenRequest#builder(String)}. */
     public static final class Builder {
         private final String method;
         private final Map<String, String> params = new LinkedHashMap<>();
@@ -253,12 +344,26 @@ public final class QimenRequest {
             params.put(SystemParams.METHOD, method);
         }
 
+        /**
+         * Adds (or replaces) a signed parameter.
+         *
+         * @param name  the parameter's name
+         * @param value its value
+         * @return this builder
+         */
         public Builder param(String name, String value) {
             params.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** A body with its kind and tree; {@code tree} is usually from {@link io.qimencallback.protocol.internal.body.BodyParser}. */
+        /**
+         * A body with its kind and tree; {@code tree} is usually from the server's body parser.
+         *
+         * @param bytes the body as sent (copied)
+         * @param kind  what it is
+         * @param tree  its parsed tree, as {@link QimenRequest#bodyTree()} describes it
+         * @return this builder
+         */
         public Builder body(byte[] bytes, ContentKind kind, JsonNode tree) {
             this.body = Objects.requireNonNull(bytes, "bytes").clone();
             this.bodyKind = Objects.requireNonNull(kind, "kind");
@@ -267,33 +372,69 @@ public final class QimenRequest {
             return this;
         }
 
+        /**
+         * The {@code Content-Type} header and the body's charset.
+         *
+         * @param contentType the header as sent, or null
+         * @param charset     the body's charset
+         * @return this builder
+         */
         public Builder contentType(String contentType, Charset charset) {
             this.contentType = contentType;
             this.charset = Objects.requireNonNull(charset, "charset");
             return this;
         }
 
+        /**
+         * The caller's address.
+         *
+         * @param remoteAddress e.g. {@code 140.205.144.1}
+         * @return this builder
+         */
         public Builder remoteAddress(String remoteAddress) {
             this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
             return this;
         }
 
+        /**
+         * When the call arrived.
+         *
+         * @param receivedAt the instant
+         * @return this builder
+         */
         public Builder receivedAt(Instant receivedAt) {
             this.receivedAt = Objects.requireNonNull(receivedAt, "receivedAt");
             return this;
         }
 
+        /**
+         * The call's id (default {@code test}).
+         *
+         * @param callId the id
+         * @return this builder
+         */
         public Builder callId(String callId) {
             this.callId = Objects.requireNonNull(callId, "callId");
             return this;
         }
 
-        /** Default: ten seconds after {@link #receivedAt(Instant)}, the server's default handler timeout. */
+        /**
+         * When the caller is answered {@code handler-timeout}. Default: ten seconds after
+         * {@link #receivedAt(Instant)}, the server's default handler timeout.
+         *
+         * @param deadline the instant
+         * @return this builder
+         */
         public Builder deadline(Instant deadline) {
             this.deadline = Objects.requireNonNull(deadline, "deadline");
             return this;
         }
 
+        /**
+         * The request.
+         *
+         * @return a new request
+         */
         public QimenRequest build() {
             if (deadline == null) {
                 deadline = receivedAt.plusSeconds(10);

@@ -20,7 +20,9 @@ import java.util.regex.Pattern;
  * TOP's JSON looks ({@code "items":{"item":[…]}}).
  */
 public final class QimenResponse {
+    /** The {@code flag} of a success. */
     public static final String SUCCESS = "success";
+    /** The {@code flag} of a failure. */
     public static final String FAILURE = "failure";
     private static final Set<String> RESERVED = Set.of("flag", "code", "message", "sub_code", "sub_message");
     private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
@@ -43,24 +45,71 @@ public final class QimenResponse {
         return success("ok");
     }
 
+    /**
+     * {@code flag=success}, {@code code=0} and a message of the handler's own.
+     *
+     * @param message the answer's message
+     * @return the answer
+     */
     public static QimenResponse success(String message) {
         return new QimenResponse(true, "0", message, Map.of());
     }
 
+    /**
+     * {@code flag=success}, {@code code=0}, {@code message=ok}, followed by the fields of {@code answer}: an answer
+     * record of {@link io.qimencallback.protocol.model} (e.g. {@code DeliveryOrderCreateAnswer}), another record or
+     * bean, or a map. Its field names become the answer's elements (XML) or keys (JSON), in order; null fields are
+     * left out. A {@link CharSequence} argument picks {@link #success(String)} instead.
+     *
+     * @param answer the answer's fields
+     * @return the answer
+     * @throws IllegalArgumentException when {@code answer} has no fields shape, or a field named {@code flag},
+     *                                  {@code code}, {@code message}, {@code sub_code} or {@code sub_message}
+     */
+    public static QimenResponse success(Object answer) {
+        return success().with(answer);
+    }
+
+    /**
+     * A failure with the code's default message.
+     *
+     * @param errorCode the answer's code
+     * @return the answer
+     */
     public static QimenResponse failure(ErrorCode errorCode) {
         return failure(errorCode, errorCode.defaultMessage());
     }
 
+    /**
+     * A failure with its own message.
+     *
+     * @param errorCode the answer's code
+     * @param message   the answer's message, sent as it is
+     * @return the answer
+     */
     public static QimenResponse failure(ErrorCode errorCode, String message) {
         return failure(errorCode.code(), message);
     }
 
-    /** A failure with an API-specific code, for handlers whose ERP has its own. */
+    /**
+     * A failure with an API-specific code, for handlers whose ERP has its own.
+     *
+     * @param code    the answer's {@code code}
+     * @param message the answer's message, sent as it is
+     * @return the answer
+     */
     public static QimenResponse failure(String code, String message) {
         return new QimenResponse(false, code, message, Map.of());
     }
 
-    /** A copy with one more field (or a field replaced). */
+    /**
+     * A copy with one more field (or a field replaced).
+     *
+     * @param name  the element (XML) or key (JSON) name
+     * @param value a string, number, boolean, map, list, record or Jackson tree; null renders as an empty element
+     * @return the copy
+     * @throws IllegalArgumentException when {@code name} is reserved or not a valid element name
+     */
     public QimenResponse with(String name, Object value) {
         Objects.requireNonNull(name, "name");
         if (RESERVED.contains(name)) {
@@ -72,6 +121,22 @@ public final class QimenResponse {
         Map<String, JsonNode> copy = new LinkedHashMap<>(fields);
         copy.put(name, tree(value));
         return new QimenResponse(success, code, message, Collections.unmodifiableMap(copy));
+    }
+
+    /**
+     * A copy with every field of {@code answer} added (or replaced), as {@link #success(Object)} adds them: e.g.
+     * {@code QimenResponse.success("accepted").with(new EntryOrderCreateAnswer("WMS-IB-1"))}.
+     *
+     * @param answer an answer record, another record or bean, or a map
+     * @return the copy
+     * @throws IllegalArgumentException as {@link #success(Object)}
+     */
+    public QimenResponse with(Object answer) {
+        QimenResponse r = this;
+        for (Map.Entry<String, JsonNode> e : io.qimencallback.protocol.internal.ModelMapper.fields(answer).properties()) {
+            r = r.with(e.getKey(), e.getValue());
+        }
+        return r;
     }
 
     /** Scalars directly (the common case, and cheap); anything else through Jackson. */
@@ -88,18 +153,38 @@ public final class QimenResponse {
         return TREES.valueToTree(value);
     }
 
+    /**
+     * Whether this is a success.
+     *
+     * @return {@code true} for {@code flag=success}
+     */
     public boolean isSuccess() {
         return success;
     }
 
+    /**
+     * The {@code flag}.
+     *
+     * @return {@link #SUCCESS} or {@link #FAILURE}
+     */
     public String flag() {
         return success ? SUCCESS : FAILURE;
     }
 
+    /**
+     * The {@code code}.
+     *
+     * @return {@code 0} for a success, else the failure's code
+     */
     public String code() {
         return code;
     }
 
+    /**
+     * The {@code message}.
+     *
+     * @return the message
+     */
     public String message() {
         return message;
     }

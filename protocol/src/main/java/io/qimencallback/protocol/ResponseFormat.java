@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** The two answer formats of spec §4. */
 public enum ResponseFormat {
+    /** XML, {@code <response>…</response>} (the ERP–WMS APIs). */
     XML("text/xml;charset=utf-8"),
+    /** JSON, {@code {"response":{…}}} (QimenCloud, CRM and custom scenarios). */
     JSON("application/json;charset=utf-8");
 
     private final String contentType;
@@ -14,6 +16,11 @@ public enum ResponseFormat {
         this.contentType = contentType;
     }
 
+    /**
+     * The {@code Content-Type} of an answer in this format.
+     *
+     * @return e.g. {@code text/xml;charset=utf-8}
+     */
     public String contentType() {
         return contentType;
     }
@@ -21,6 +28,10 @@ public enum ResponseFormat {
     /**
      * The {@code format} parameter decides; without a usable one, answer in the body's kind; XML when in doubt (the
      * ERP–WMS APIs are XML only).
+     *
+     * @param formatParam the {@code format} parameter, or null
+     * @param bodyKind    the request body's kind
+     * @return the format to answer in
      */
     public static ResponseFormat choose(String formatParam, ContentKind bodyKind) {
         if (formatParam != null) {

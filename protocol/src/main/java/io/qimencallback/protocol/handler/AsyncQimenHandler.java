@@ -15,7 +15,12 @@ import java.util.concurrent.CompletionStage;
  */
 public interface AsyncQimenHandler extends QimenHandler {
 
-    /** Starts answering one call; never blocks. */
+    /**
+     * Starts answering one call; never blocks.
+     *
+     * @param request the verified call
+     * @return the answer, when it is ready
+     */
     CompletionStage<QimenResponse> handleAsync(QimenRequest request);
 
     @Override

@@ -42,15 +42,30 @@ public final class HandlerRegistry {
     public record InboxRegistration(InboxHandler handler, String source) {
     }
 
+    /**
+     * A registry to fill.
+     *
+     * @return an empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * A registry with no handler: every call goes to the inbox.
+     *
+     * @return the registry
+     */
     public static HandlerRegistry empty() {
         return new HandlerRegistry(Map.of(), Map.of());
     }
 
-    /** The handler for a normalized method name. */
+    /**
+     * The handler for a normalized method name.
+     *
+     * @param normalizedMethod as {@link io.qimencallback.protocol.MethodNames#normalize} gives it
+     * @return the handler, or empty
+     */
     public Optional<QimenHandler> find(String normalizedMethod) {
         Registration r = byMethod.get(normalizedMethod);
         return r == null ? Optional.empty() : Optional.of(r.handler());
@@ -61,11 +76,21 @@ public final class HandlerRegistry {
         return byMethod;
     }
 
+    /**
+     * Normalized method names that a handler answers, sorted.
+     *
+     * @return the names
+     */
     public Set<String> methods() {
         return byMethod.keySet();
     }
 
-    /** The inbox consumer for a normalized method name. */
+    /**
+     * The inbox consumer for a normalized method name.
+     *
+     * @param normalizedMethod as {@link io.qimencallback.protocol.MethodNames#normalize} gives it
+     * @return the consumer, or empty
+     */
     public Optional<InboxHandler> findInbox(String normalizedMethod) {
         InboxRegistration r = inboxByMethod.get(normalizedMethod);
         return r == null ? Optional.empty() : Optional.of(r.handler());
@@ -76,20 +101,36 @@ public final class HandlerRegistry {
         return inboxByMethod.keySet();
     }
 
+    /**
+     * Normalized method name → inbox registration, sorted by method.
+     *
+     * @return the registrations
+     */
     public Map<String, InboxRegistration> inboxRegistrations() {
         return inboxByMethod;
     }
 
+    /** Collects handlers given in code or found as plugins; two claiming one method fail. */
     public static final class Builder {
         private final Map<String, Registration> byMethod = new LinkedHashMap<>();
         private final Map<String, InboxRegistration> inboxByMethod = new LinkedHashMap<>();
 
-        /** Registers a handler given in code. */
+        /**
+         * Registers a handler given in code.
+         *
+         * @param handler the handler
+         * @return this builder
+         */
         public Builder add(QimenHandler handler) {
             return add(handler, "code: " + handler.getClass().getName());
         }
 
-        /** Registers an inbox consumer given in code. */
+        /**
+         * Registers an inbox consumer given in code.
+         *
+         * @param handler the consumer
+         * @return this builder
+         */
         public Builder add(InboxHandler handler) {
             return add(handler, "code: " + handler.getClass().getName());
         }
@@ -135,6 +176,9 @@ public final class HandlerRegistry {
          * Registers every {@link QimenHandler} and {@link InboxHandler} that {@link ServiceLoader} finds on the classpath and, when
          * {@code pluginsDir} is given, in the jars directly inside it.
          *
+         * @param parent     the class loader the plugins' loader delegates to
+         * @param pluginsDir the plugin directory, or null
+         * @return this builder
          * @throws IllegalStateException when the directory is unreadable or a provider cannot be instantiated
          */
         public Builder discover(ClassLoader parent, Path pluginsDir) {
@@ -152,6 +196,11 @@ public final class HandlerRegistry {
             return this;
         }
 
+        /**
+         * The registry, methods sorted.
+         *
+         * @return the registry
+         */
         public HandlerRegistry build() {
             Map<String, Registration> sorted = new LinkedHashMap<>();
             byMethod.keySet().stream().sorted().forEach(m -> sorted.put(m, byMethod.get(m)));

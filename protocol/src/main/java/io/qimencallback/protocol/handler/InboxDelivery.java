@@ -12,6 +12,14 @@ import java.util.Objects;
  * @param request     the call as it was verified: signed parameters (without {@code sign}) and the exact body
  */
 public record InboxDelivery(long entryId, int attempt, String businessKey, QimenRequest request) {
+    /**
+     * Checks the references.
+     *
+     * @param entryId     the inbox entry
+     * @param attempt     the delivery's number, from 1
+     * @param businessKey what makes the call unique
+     * @param request     the call as it was verified
+     */
     public InboxDelivery {
         Objects.requireNonNull(businessKey, "businessKey");
         Objects.requireNonNull(request, "request");

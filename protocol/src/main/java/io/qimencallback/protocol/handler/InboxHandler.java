@@ -22,6 +22,7 @@ public interface InboxHandler {
     /**
      * Processes one stored call. Runs on a delivery thread and may block; it is interrupted past the deadline.
      *
+     * @param delivery the stored call and its attempt
      * @throws Exception to have the call delivered again later (exponential backoff), until the attempts run out
      *                   and it is marked {@code dead}; the exception's class and message become the entry's last error
      */
@@ -32,11 +33,20 @@ public interface InboxHandler {
         return getClass().getSimpleName();
     }
 
-    /** As {@link QimenHandler#start}: before the first delivery; an exception stops the server's start. */
+    /**
+     * As {@link QimenHandler#start}: before the first delivery; an exception stops the server's start.
+     *
+     * @param context the handler's settings, logger and meters
+     * @throws Exception to stop the server's start
+     */
     default void start(HandlerContext context) throws Exception {
     }
 
-    /** As {@link QimenHandler#close}: once the server stops, after the last delivery ended. */
+    /**
+     * As {@link QimenHandler#close}: once the server stops, after the last delivery ended.
+     *
+     * @throws Exception logged; the server stops all the same
+     */
     default void close() throws Exception {
     }
 }

@@ -30,6 +30,8 @@ public interface QimenHandler {
     /**
      * Answers one call.
      *
+     * @param request the verified call
+     * @return the answer
      * @throws QimenException to answer with a specific failure code and message
      * @throws Exception      anything else answers {@code system-error} with an error id that the log also carries
      */
@@ -51,11 +53,18 @@ public interface QimenHandler {
     /**
      * Called once before the first call, on the starting thread: read settings, open clients. An exception stops the
      * server's start, naming this handler, its jar and the cause.
+     *
+     * @param context the handler's settings, logger and meters
+     * @throws Exception to stop the server's start
      */
     default void start(HandlerContext context) throws Exception {
     }
 
-    /** Called once when the server stops, after the last call was answered: close clients. */
+    /**
+     * Called once when the server stops, after the last call was answered: close clients.
+     *
+     * @throws Exception logged; the server stops all the same
+     */
     default void close() throws Exception {
     }
 }

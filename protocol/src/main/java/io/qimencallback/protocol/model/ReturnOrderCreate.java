@@ -1,0 +1,44 @@
+package io.qimencallback.protocol.model;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code returnorder.create} (退货入库单创建, {@code taobao.qimen.returnorder.create}): root
+ * {@code <request>} with {@code returnOrder}, {@code orderLines/orderLine*} and {@code extendProps} (SDK class
+ * {@code ReturnorderCreateRequest} <a href="https://github.com/houzhenggang/leasing-tmall/blob/85b9837cbf83567969f7542e52441d21f715f967/src/main/java/com/qimen/api/request/ReturnorderCreateRequest.java">[S5]</a>; fixture
+ * {@code returnorder.create.xml}). The SDK's {@code itemList}, absent from the fixtures, is in {@link #other()}.
+ *
+ * @param returnOrder 退货单信息; required
+ * @param orderLines  单据行, one per {@code orderLine} element whether one or many; never null
+ * @param extendProps 扩展属性, key/value elements; never null
+ * @param other       every other field as sent; never null
+ */
+public record ReturnOrderCreate(
+        ReturnOrder returnOrder,
+        @JsonDeserialize(using = WrappedList.Reader.class) @JsonSerialize(using = WrappedList.Writer.class)
+        List<OrderLine> orderLines,
+        @JsonDeserialize(using = ExtendProps.class) Map<String, JsonNode> extendProps,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> other) {
+
+    /**
+     * Checks the structure and copies the collections.
+     *
+     * @param returnOrder 退货单信息; required
+     * @param orderLines  单据行, one per {@code orderLine} element whether one or many; never null
+     * @param extendProps 扩展属性, key/value elements; never null
+     * @param other       every other field as sent; never null
+     * @throws IllegalArgumentException when a field documented as required is absent or blank
+     */
+    public ReturnOrderCreate {
+        Fields.required(returnOrder, "returnOrder");
+        orderLines = Fields.list(orderLines);
+        extendProps = Fields.map(extendProps);
+        other = Fields.map(other);
+    }
+}
