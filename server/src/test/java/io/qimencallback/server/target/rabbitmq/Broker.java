@@ -95,8 +95,20 @@ final class Broker implements AutoCloseable {
         return new String(r.getBody(), StandardCharsets.UTF_8);
     }
 
-    /** Closes, from the broker's side, every connection whose client-provided name contains {@code name}. */
+    /**
+     * Closes, from the broker's side, every connection whose client-provided name contains {@code name}; tries again
+     * for up to 10 s while there is none (a connection being opened is not listed yet).
+     */
     static int closeConnections(String name) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int closed;
+        while ((closed = closeConnectionsOnce(name)) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return closed;
+    }
+
+    private static int closeConnectionsOnce(String name) throws Exception {
         String list = rabbitmqctl("-q", "list_connections", "pid", "client_properties");
         int closed = 0;
         for (String line : list.split("\n")) {
