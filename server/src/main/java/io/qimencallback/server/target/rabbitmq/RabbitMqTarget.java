@@ -52,12 +52,21 @@ final class RabbitMqTarget implements Target {
     /** closes channels in doubt: a channel close waits for the broker's close-ok, up to 10 s when it is blocked */
     private final ExecutorService discards;
     private volatile Connection connection;
+    /** what the connected gauge reads: a scrape takes no lock of the client's */
+    private volatile boolean up;
     private volatile String blocked;
     private volatile boolean closed;
     /** guarded by {@link #connecting} */
     private long lastFailureNanos;
     /** guarded by {@link #connecting}; null after a success */
     private String lastFailure;
+
+    /** A failure this class described already: passed on as it is. */
+    private static final class Failed extends IOException {
+        Failed(String message) {
+            super(message);
+        }
+    }
 
     /** One channel in confirm mode, used by one delivery thread at a time. */
     private static final class Pooled {
@@ -123,15 +132,14 @@ final class RabbitMqTarget implements Target {
     }
 
     boolean connected() {
-        Connection c = connection;
-        return c != null && c.isOpen();
+        return up;
     }
 
     @Override
     public void deliver(InboxDelivery delivery) throws Exception {
         Objects.requireNonNull(delivery, "delivery");
         if (closed) {
-            throw new IOException(where() + "closed (the server is stopping)");
+            throw new Failed(where() + "closed (the server is stopping)");
         }
         QimenRequest request = delivery.request();
         byte[] body = Envelope.ofEntry(request, delivery.entryId(), delivery.attempt(), delivery.businessKey());
@@ -150,31 +158,30 @@ final class RabbitMqTarget implements Target {
             String returned = p.returned;
             if (returned != null) {
                 metrics.failed(Outcome.RETURNED);
-                throw new IOException(where() + "unroutable: no queue is bound to exchange " + settings.exchange()
+                throw new Failed(where() + "unroutable: no queue is bound to exchange " + settings.exchange()
                         + " for routing key " + routingKey + " (" + returned + ")");
             }
             if (!acked) {
                 metrics.failed(Outcome.NACK);
-                throw new IOException(where() + "the broker refused the message (basic.nack)");
+                throw new Failed(where() + "the broker refused the message (basic.nack)");
             }
             metrics.confirmed(System.nanoTime() - start);
         } catch (TimeoutException e) {
             metrics.failed(Outcome.TIMEOUT);
-            throw new IOException(where() + "no publisher confirm within " + settings.confirmTimeout().toMillis()
+            throw new Failed(where() + "no publisher confirm within " + settings.confirmTimeout().toMillis()
                     + " ms");
         } catch (InterruptedException e) {
             metrics.failed(Outcome.INTERRUPTED);
             throw e;
         } catch (ShutdownSignalException e) {
             metrics.failed(Outcome.CONNECTION);
-            throw new IOException(where() + "the broker closed the " + (e.isHardError() ? "connection" : "channel")
+            throw new Failed(where() + "the broker closed the " + (e.isHardError() ? "connection" : "channel")
                     + ": " + reason(e));
+        } catch (Failed e) {
+            throw e;
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(where())) {
-                throw e;
-            }
             metrics.failed(Outcome.CONNECTION);
-            throw new IOException(where() + "publishing failed: " + reason(e));
+            throw new Failed(where() + "publishing failed: " + reason(e));
         } finally {
             if (reusable) {
                 release(p);
@@ -207,7 +214,7 @@ final class RabbitMqTarget implements Target {
         String why = blocked;
         if (why != null) {
             metrics.failed(Outcome.BLOCKED);
-            throw new IOException(where() + "the broker blocks publishing (" + why + ")");
+            throw new Failed(where() + "the broker blocks publishing (" + why + ")");
         }
         for (Pooled p; (p = idle.pollFirst()) != null; ) {
             if (p.owner == c && p.channel.isOpen()) {
@@ -226,7 +233,7 @@ final class RabbitMqTarget implements Target {
             return p;
         } catch (IOException | ShutdownSignalException e) {
             metrics.failed(Outcome.CONNECTION);
-            throw new IOException(where() + "cannot open a channel: " + reason(e));
+            throw new Failed(where() + "cannot open a channel: " + reason(e));
         }
     }
 
@@ -271,7 +278,7 @@ final class RabbitMqTarget implements Target {
             long now = System.nanoTime();
             if (lastFailure != null && now - lastFailureNanos < settings.reconnectDelay().toNanos()) {
                 metrics.failed(Outcome.UNREACHABLE);
-                throw new IOException(where() + "broker unreachable: " + lastFailure);
+                throw new Failed(where() + "broker unreachable: " + lastFailure);
             }
             try {
                 c = open();
@@ -284,17 +291,18 @@ final class RabbitMqTarget implements Target {
                     log.warn("rabbitmq target {}: cannot connect to {}: {} (entries stay in the inbox and are"
                             + " retried)", settings.name(), settings.describe(), lastFailure);
                 }
-                throw new IOException(where() + "broker unreachable: " + lastFailure);
+                throw new Failed(where() + "broker unreachable: " + lastFailure);
             }
             if (closed) {
                 close(c);
-                throw new IOException(where() + "closed (the server is stopping)");
+                throw new Failed(where() + "closed (the server is stopping)");
             }
             if (lastFailure != null) {
                 log.info("rabbitmq target {}: connected again to {}", settings.name(), settings.describe());
             }
             lastFailure = null;
             connection = c;
+            up = c.isOpen();
             return c;
         } finally {
             connecting.unlock();
@@ -319,6 +327,7 @@ final class RabbitMqTarget implements Target {
                 }
             });
             c.addShutdownListener(cause -> {
+                up = false;
                 if (!cause.isInitiatedByApplication() && !closed) {
                     log.warn("rabbitmq target {}: connection lost ({}); reconnecting at the next delivery",
                             settings.name(), reason(cause));
@@ -375,6 +384,7 @@ final class RabbitMqTarget implements Target {
         }
         Connection c = connection;
         connection = null;
+        up = false;
         if (c != null) {
             close(c);
         }
