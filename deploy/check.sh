@@ -51,12 +51,12 @@ pass "tools: $(first_line "$promtool_version"); $(nginx -v 2>&1); $(first_line "
 # free_port and await: .ci/lib.sh
 
 # start_server NAME PORT ADMIN_PORT [VAR=value...]: the built jar in the background, log in $WORK/NAME.log, inbox in
-# $WORK/data-NAME
+# $WORK/data-NAME; with SERVE_CONFIG=FILE set, started with --config FILE
 start_server() {
     local name=$1 port=$2 admin=$3; shift 3
     env QIMEN_BIND=127.0.0.1 QIMEN_PORT="$port" QIMEN_ADMIN_PORT="$admin" QIMEN_PLUGINS_DIR="$PLUGINS" \
         QIMEN_DATA_DIR="$WORK/data-$name" "$@" \
-        java -jar "$JAR" > "$WORK/$name.log" 2>&1 &
+        java -jar "$JAR" ${SERVE_CONFIG:+--config "$SERVE_CONFIG"} > "$WORK/$name.log" 2>&1 &
     PIDS+=($!)
     eval "PID_$name=$!"
     await 30 curl --max-time 10 -fsS "http://127.0.0.1:$admin/health/ready" || { cat "$WORK/$name.log"; fail "$name server never ready"; }
@@ -90,7 +90,13 @@ pass "systemd-analyze security --offline: $(grep -o 'Overall exposure level.*' <
 # ---- a running server, scraped by a real Prometheus ---------------------------------------------------------------
 step "server + Prometheus"
 PORT=$(free_port); ADMIN=$(free_port)
-start_server plain "$PORT" "$ADMIN" QIMEN_APPS="$APP_KEY:$SECRET"
+# an HTTP target, so that the target alerts' metrics are on /metrics (its series exist from the start); nothing
+# listens at its URL and no call is routed to it here
+cat > "$WORK/plain.yml" <<EOF
+targets:
+  erp: {type: http, url: "http://127.0.0.1:$(free_port)/qimen", secret: "ci-forward-$SECRET"}
+EOF
+SERVE_CONFIG="$WORK/plain.yml" start_server plain "$PORT" "$ADMIN" QIMEN_APPS="$APP_KEY:$SECRET"
 out=$(send "http://127.0.0.1:$PORT/qimen" --secret "$SECRET") || { echo "$out"; fail "signed call to the server"; }
 pass "signed call answered: $(grep -o '<flag>[a-z]*</flag><code>[^<]*</code>' <<<"$out")"
 QIMEN_ADMIN_PORT=$ADMIN deploy/docker/healthcheck.sh || fail "the image's health check script against /health/ready"

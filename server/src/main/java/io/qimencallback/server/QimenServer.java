@@ -24,6 +24,7 @@ import io.qimencallback.server.call.CallVerifier;
 import io.qimencallback.server.call.ReplayGuard;
 import io.qimencallback.server.route.Routes;
 import io.qimencallback.server.target.TargetEnvironment;
+import io.qimencallback.server.target.TargetType;
 import io.qimencallback.server.target.Targets;
 import io.qimencallback.server.config.LiveSecrets;
 import io.qimencallback.server.config.ServerConfig;
@@ -33,11 +34,11 @@ import io.qimencallback.server.http.AdminChannelInitializer;
 import io.qimencallback.server.http.PublicTls;
 import io.qimencallback.server.inbox.Inbox;
 import io.qimencallback.server.inbox.InboxRoutes;
-import io.qimencallback.server.inbox.InboxStore;
 import io.qimencallback.server.http.ConnectionLimits;
 import io.qimencallback.server.http.PublicChannelInitializer;
 import io.qimencallback.server.http.ServiceEndpoint;
 import io.qimencallback.server.metrics.ServerMetrics;
+import io.qimencallback.server.plugin.HandlerLifecycle;
 import io.qimencallback.server.recent.RecentCalls;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -71,6 +72,7 @@ public final class QimenServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Targets targets;
     private final Routes routes;
+    private final HandlerLifecycle handlerLifecycle;
     private final LiveSecrets secrets;
     /** Opened on its own thread while the rest starts (Flyway and the pool take most of a second). */
     private final CompletableFuture<Inbox> inboxOpening;
@@ -94,11 +96,12 @@ public final class QimenServer implements AutoCloseable {
     private Channel publicChannel;
     private Channel adminChannel;
 
-    private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes) {
+    private QimenServer(ServerConfig config, HandlerRegistry handlers, SslContext tls, List<AdminRoutes> adminRoutes,
+                        List<TargetType> targetTypes) {
         this.config = config;
         this.metrics = new ServerMetrics();
         this.targets = Targets.open(config.targets(), new TargetEnvironment(metrics.registry(),
-                config.handlerTimeout()), Targets.TYPES);
+                config.handlerTimeout()), targetTypes);
         try {
             this.routes = Routes.of(handlers, config.inbox().enabled(), config.inbox().methods(), config.routes(),
                     targets);
@@ -107,6 +110,13 @@ public final class QimenServer implements AutoCloseable {
             throw e;
         }
         log.info("routes, first match wins:\n  {}", String.join("\n  ", routes.describe()));
+        try {
+            // before the inbox opens (it delivers to inbox handlers) and before any port binds
+            this.handlerLifecycle = HandlerLifecycle.start(handlers, config, metrics.registry());
+        } catch (RuntimeException e) {
+            targets.close();
+            throw e;
+        }
         this.recentCalls = new RecentCalls(config.recentCalls());
         this.secrets = new LiveSecrets(config);
         this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
@@ -120,9 +130,9 @@ public final class QimenServer implements AutoCloseable {
         adminWorkers.allowCoreThreadTimeOut(true);
         AdminRouter.Builder router = AdminRouter.builder()
                 .add(new OperationsRoutes(metrics, this::ready))
-                .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json));
+                .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json, routes.describe()));
         if (config.inbox().enabled()) {
-            router.add(new InboxRoutes(this::openedStore, Clock.systemUTC()));
+            router.add(new InboxRoutes(this::awaitInbox, Clock.systemUTC()));
         }
         adminRoutes.forEach(router::add);
         this.adminRouter = router.build();
@@ -140,7 +150,7 @@ public final class QimenServer implements AutoCloseable {
                 });
         CallProcessor processor = new CallProcessor(verifier,
                 new ReplayGuard(config.replayCacheEntries(), Clock.systemUTC()), () -> inbox, metrics::replayed,
-                config.handlerTimeout());
+                config.handlerTimeout(), config.slowCallFraction());
         ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
                 metrics, draining::get, recentCalls, config.eventLoopBodyBytes());
         this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls,
@@ -152,19 +162,17 @@ public final class QimenServer implements AutoCloseable {
             t.start();
         });
         // last: nothing after it can fail and leave an opened inbox behind
-        this.inboxOpening = openInbox(config, handlers, metrics);
+        this.inboxOpening = openInbox(config, routes, handlers, targets, metrics);
     }
 
-    private InboxStore openedStore() {
-        return awaitInbox().store();
-    }
-
-    private static CompletableFuture<Inbox> openInbox(ServerConfig config, HandlerRegistry handlers, ServerMetrics metrics) {
+    private static CompletableFuture<Inbox> openInbox(ServerConfig config, Routes routes, HandlerRegistry handlers,
+                                                      Targets targets, ServerMetrics metrics) {
         if (!config.inbox().enabled()) {
             return CompletableFuture.completedFuture(null);
         }
         return CompletableFuture.supplyAsync(
-                () -> Inbox.start(config.inbox(), handlers, metrics.registry(), config.handlerTimeout(), Clock.systemUTC()),
+                () -> Inbox.start(config.inbox(), routes, handlers, targets, metrics.registry(), config.handlerTimeout(),
+                        Clock.systemUTC()),
                 task -> {
                     Thread t = new Thread(task, "qimen-inbox-open");
                     t.setDaemon(true);
@@ -196,10 +204,21 @@ public final class QimenServer implements AutoCloseable {
      * @throws IllegalArgumentException when a contribution adds a route that already exists
      */
     public static QimenServer start(ServerConfig config, HandlerRegistry handlers, List<AdminRoutes> adminRoutes) {
+        return start(config, handlers, adminRoutes, Targets.TYPES);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, HandlerRegistry, List)}, with the kinds of target its {@code targets:} sections
+     * may name ({@link Targets#TYPES} by default).
+     */
+    public static QimenServer start(ServerConfig config, HandlerRegistry handlers, List<AdminRoutes> adminRoutes,
+                                    List<TargetType> targetTypes) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handlers, "handlers");
         Objects.requireNonNull(adminRoutes, "adminRoutes");
-        QimenServer server = new QimenServer(config, handlers, PublicTls.of(config), List.copyOf(adminRoutes));
+        Objects.requireNonNull(targetTypes, "targetTypes");
+        QimenServer server = new QimenServer(config, handlers, PublicTls.of(config), List.copyOf(adminRoutes),
+                List.copyOf(targetTypes));
         try {
             server.bind();
         } catch (RuntimeException e) {
@@ -352,6 +371,7 @@ public final class QimenServer implements AutoCloseable {
             if (opened != null) {
                 opened.close();
             }
+            handlerLifecycle.close(); // after the last call was answered and the last delivery ended
             targets.close(); // after the inbox: its deliveries have ended
         });
         metrics.close();

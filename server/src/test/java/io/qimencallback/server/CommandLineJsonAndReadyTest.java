@@ -44,13 +44,22 @@ class CommandLineJsonAndReadyTest {
             assertThat(answer.get("answered").asBoolean()).isTrue();
             assertThat(answer.get("httpStatus").asInt()).isEqualTo(200);
             assertThat(answer.get("contentType").asText()).startsWith("text/xml");
-            // no handler: the inbox stores it
-            assertThat(answer.get("flag").asText()).isEqualTo("success");
-            assertThat(answer.get("code").asText()).isEqualTo("0");
-            assertThat(answer.get("message").asText()).startsWith("stored as inbox entry ");
-            assertThat(answer.get("success").asBoolean()).isTrue();
+            // no handler, no route: a query is refused, never acknowledged empty
+            assertThat(answer.get("flag").asText()).isEqualTo("failure");
+            assertThat(answer.get("code").asText()).isEqualTo("invalid-method");
+            assertThat(answer.get("message").asText()).startsWith("no handler answers method inventory.query");
+            assertThat(answer.get("success").asBoolean()).isFalse();
             assertThat(answer.get("body").asText()).contains("<response>");
-            assertThat(send.exit()).isZero();
+            assertThat(send.exit()).isEqualTo(1);
+            Run plain = run("send", url, "--api", "inventory.query", "--app-key", TestServer.APP_KEY, "--secret",
+                    TestServer.SECRET);
+            assertThat(plain.out()).contains("<flag>failure</flag>", "<code>invalid-method</code>",
+                    "no handler answers method inventory.query");
+            // a push is stored
+            Run push = run("send", url, "--api", "deliveryorder.create", "--app-key", TestServer.APP_KEY, "--secret",
+                    TestServer.SECRET, "--json");
+            assertThat(oneDocument(push).get("message").asText()).startsWith("stored as inbox entry ");
+            assertThat(push.exit()).isZero();
 
             Run burst = run("send", url, "--method", "deliveryorder.create", "--app-key", TestServer.APP_KEY, "--secret",
                     TestServer.SECRET, "--repeat", "3", "--concurrency", "2", "--json");
@@ -77,6 +86,25 @@ class CommandLineJsonAndReadyTest {
             assertThat(wrongSign.get("check").asText()).isEqualTo("wrong sign");
             assertThat(wrongSign.get("result").asText()).isEqualTo("PASS");
             assertThat(wrongSign.get("alarm").asBoolean()).isFalse();
+            assertThat(report.get("noRoute")).isEmpty();
+
+            // a query with no route: the signature checks pass, the refusal is said for what it is
+            Run query = run("selftest", url, "--app-key", TestServer.APP_KEY, "--secret", TestServer.SECRET,
+                    "--api", "inventory.query", "--json");
+            JsonNode q = oneDocument(query);
+            assertThat(query.exit()).as(query.out()).isZero();
+            assertThat(q.get("passed").asBoolean()).isTrue();
+            assertThat(q.at("/verdicts/0/result").asText()).isEqualTo("PASS");
+            assertThat(q.at("/verdicts/0/why").asText()).startsWith("refused: invalid-method (no route): signature"
+                    + " accepted");
+            assertThat(q.get("noRoute")).extracting(JsonNode::asText).containsExactly("inventory.query");
+            Run text = run("selftest", url, "--app-key", TestServer.APP_KEY, "--secret", TestServer.SECRET,
+                    "--api", "inventory.query", "--api", "deliveryorder.create");
+            assertThat(text.exit()).as(text.out()).isZero();
+            assertThat(text.out()).containsPattern("inventory\\.query +signed call +PASS +refused: invalid-method \\(no"
+                    + " route\\)").containsPattern("deliveryorder\\.create +signed call +PASS +success")
+                    .contains("note: signatures checked fine, but 1 API(s) are answered invalid-method",
+                            ": inventory.query.").contains("PASSED: 10 checks, 0 failed");
         }
         Run unreachable = run("send", "http://127.0.0.1:1/qimen", "--method", "m", "--app-key", "k", "--secret", "s", "--json");
         assertThat(unreachable.exit()).isEqualTo(3);

@@ -16,6 +16,7 @@ import io.qimencallback.server.inbox.InboxStatus;
 import io.qimencallback.server.inbox.InboxStore;
 import io.qimencallback.server.testing.Chromium;
 import io.qimencallback.server.testing.Cli;
+import io.qimencallback.server.testing.FileTarget;
 import io.qimencallback.server.testing.Handlers;
 import io.qimencallback.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -49,16 +50,19 @@ class ConsoleBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Path SHOTS = Path.of("target", "console");
     private static final String INBOX_PROBE = "/api/inbox?limit=1";
-    private static final String LONG_METHOD = "qimen.taobao.crm.order.detail.get";
+    /** A push no handler takes: stored, kept for the inbox API. */
+    private static final String LONG_METHOD = "taobao.qimen.combineitem.synchronize";
     private static final DateTimeFormatter CHINA_TIME = DateTimeFormatter.ofPattern("HH:mm:ss")
             .withZone(ZoneOffset.ofHours(8));
 
     /** Strings the page must show, per language (from its message table). */
     private static final Map<String, Map<String, String>> SEEN = Map.of(
             "en", Map.of("tab", "Recent calls", "link", "See its diagnosis", "delivery", "Delivery",
-                    "answer", "Answer (as sent)", "time", "Time (GMT+8)"),
+                    "answer", "Answer (as sent)", "time", "Time (GMT+8)", "handler", "inbox handler",
+                    "api", "inbox API", "routes", "Where they go"),
             "zh-CN", Map.of("tab", "最近调用", "link", "查看签名诊断", "delivery", "投递情况",
-                    "answer", "应答（原样）", "time", "时间（GMT+8）"));
+                    "answer", "应答（原样）", "time", "时间（GMT+8）", "handler", "收件箱处理器",
+                    "api", "收件箱 API", "routes", "去向"));
 
     /**
      * Layout problems of what is on screen, measured from the DOM: the page scrolling sideways; a pane, card or table
@@ -157,11 +161,14 @@ class ConsoleBrowserTest {
                 .add(Handlers.of("deliveryorder.create", r -> QimenResponse.success()
                         .with("deliveryOrderId", "WMS-" + r.bodyTree().at("/deliveryOrder/deliveryOrderCode").asText())))
                 .add(Handlers.of("entryorder.create", r -> {
-                    throw new IllegalStateException("the ERP database is down");
+                    throw new IllegalStateException("the ERP database is down for 13812345678");
                 }))
                 .add(inboxHandler)
                 .build();
-        try (TestServer s = TestServer.start(c -> c.inboxMaxAttempts(1).signatureDiagnostics(AutoOnOff.ON), handlers);
+        try (TestServer s = TestServer.start(c -> c.inboxMaxAttempts(1).signatureDiagnostics(AutoOnOff.ON)
+                        .target("erp", Map.of("type", "test-file", "file", dir.resolve("erp.log").toString()))
+                        .route("itemlack.report", "inbox erp").route("wdt.*", "refuse"), handlers, List.of(),
+                List.of(FileTarget.TYPE));
              Chromium browser = Chromium.launch(exe)) {
             s.send(s.call("taobao.qimen.stockout.confirm").customerId("CUST002").xmlBody("<request><deliveryOrderCode>"
                     + "SO7</deliveryOrderCode></request>"));
@@ -248,6 +255,12 @@ class ConsoleBrowserTest {
                     select(page, "calls-body", systemError.path("id").asText());
                     page.await("the error id", "!document.getElementById('call-notice').hidden && document"
                             + ".getElementById('call-notice').textContent.includes('" + errorId + "')", WAIT);
+                    // and its cause, masked: the caller got the id only
+                    page.await("the error", "document.getElementById('call-summary').textContent.includes("
+                            + "'java.lang.IllegalStateException: the ERP database is down for 138****5678')", WAIT);
+                    assertThat(page.eval("document.body.innerText").asText()).doesNotContain("13812345678");
+                    assertThat(page.eval("document.getElementById('call-answer').textContent").asText())
+                            .doesNotContain("ERP database");
                     check(page, shot + "system-error");
                     page.eval("document.getElementById('call-close').click()");
                     assertThat(page.eval("document.getElementById('call-detail').hidden").asBoolean()).isTrue();
@@ -255,16 +268,35 @@ class ConsoleBrowserTest {
                     // the inbox: list, then the dead entry's delivery history
                     page.eval("document.getElementById('inbox-tab').click()");
                     page.await("the entries", "document.querySelectorAll('#inbox-body tr[data-id]').length === 2", WAIT);
+                    // who each entry is for
+                    assertThat(page.eval("document.querySelector('#inbox-body tr[data-id=\"" + dead + "\"] td.c-consumer')"
+                            + ".textContent").asText()).isEqualTo(SEEN.get(lang).get("handler"));
+                    assertThat(page.eval("document.querySelector('#inbox-body tr[data-id=\"" + fresh + "\"] td.c-consumer')"
+                            + ".textContent").asText()).isEqualTo(SEEN.get(lang).get("api"));
                     check(page, shot + "inbox");
                     select(page, "inbox-body", Long.toString(dead));
                     page.await("the delivery history", "document.getElementById('inbox-delivery').textContent"
                             + ".includes('the ERP is closing the month')", WAIT);
                     String delivery = page.eval("document.getElementById('inbox-delivery').innerText").asText();
-                    assertThat(delivery).contains("dead", "1", "GMT+8");
+                    assertThat(delivery).contains("dead", "1", "GMT+8", SEEN.get(lang).get("handler"));
                     assertThat(page.eval("document.body.innerText").asText()).contains(SEEN.get(lang).get("delivery"));
                     assertThat(page.eval("['inbox-ack', 'inbox-retry', 'inbox-replay']"
                             + ".every(id => !document.getElementById(id).hidden)").asBoolean()).isTrue();
                     check(page, shot + "inbox-entry");
+
+                    // the route table, in the order it applies
+                    page.eval("document.getElementById('inbox-close').click()");
+                    page.eval("document.getElementById('routes-tab').click()");
+                    page.await("the routes", "document.querySelectorAll('#routes-body tr').length >= 6", WAIT);
+                    String routes = page.eval("document.getElementById('routes').innerText").asText();
+                    assertThat(routes).contains(SEEN.get(lang).get("routes"), "deliveryorder.create", "stockout.confirm",
+                            "itemlack.report", "inbox erp (test-file erp.log)", "wdt.*", "refuse", "routes[1] (code)",
+                            "inbox_methods", "refuse (invalid-method)");
+                    JsonNode rows = page.eval("[...document.querySelectorAll('#routes-body tr')].map(tr =>"
+                            + " tr.querySelector('.c-methods').textContent)");
+                    assertThat(rows.get(rows.size() - 1).asText()).isEqualTo("*");
+                    check(page, shot + "routes");
+                    page.eval("document.querySelector('[data-tab=calls]').click()");
                 }
                 assertNoErrors(page);
             }

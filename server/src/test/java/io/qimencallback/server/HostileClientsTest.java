@@ -271,8 +271,10 @@ class HostileClientsTest {
     @Test
     void methodsNobodyNamesShareOneMetricsLabel(@TempDir Path dir) throws Exception {
         try (TestServer s = TestServer.start(c -> c.dataDir(dir))) {
-            assertThat(s.send(s.call("invented.method.one")).isSuccess()).isTrue();
-            assertThat(s.send(s.call("invented.method.two")).isSuccess()).isTrue();
+            // a push nobody names is stored, a query nobody names is refused: both under one label
+            assertThat(s.send(s.call("invented.method.one.create")).isSuccess()).isTrue();
+            assertThat(s.send(s.call("invented.method.two.create")).isSuccess()).isTrue();
+            assertThat(s.send(s.call("invented.method.three.get")).code()).isEqualTo("invalid-method");
             assertThat(s.send(s.call("deliveryorder.create").xmlBody("<request><deliveryOrder><deliveryOrderCode>D1"
                     + "</deliveryOrderCode></deliveryOrder></request>")).isSuccess()).isTrue();
             String metrics = s.server().metrics().scrape();

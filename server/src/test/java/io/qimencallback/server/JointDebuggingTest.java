@@ -116,7 +116,8 @@ class JointDebuggingTest {
         try (TestServer s = TestServer.start(c -> c.inboxEnabled(false))) {
             Run r = selftest(s.serviceUrl().toString(), "--api", "inventory.query");
             assertThat(r.exit()).as(r.out()).isZero();
-            assertThat(r.out()).containsPattern("inventory\\.query +signed call +PASS +note: answered failure invalid-method");
+            assertThat(r.out()).containsPattern("inventory\\.query +signed call +PASS +refused: invalid-method \\(no route\\):"
+                    + " signature accepted").contains("note: signatures checked fine, but 1 API(s)");
         }
     }
 

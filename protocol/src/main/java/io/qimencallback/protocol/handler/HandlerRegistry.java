@@ -1,6 +1,7 @@
 package io.qimencallback.protocol.handler;
 
 import io.qimencallback.protocol.MethodNames;
+import io.qimencallback.protocol.internal.privacy.ErrorText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,21 +181,48 @@ public final class HandlerRegistry {
          * @param parent     the class loader the plugins' loader delegates to
          * @param pluginsDir the plugin directory, or null
          * @return this builder
-         * @throws IllegalStateException when the directory is unreadable or a provider cannot be instantiated
+         * @throws IllegalStateException when the directory is unreadable or a provider cannot be loaded or instantiated:
+         *                               the message names the class, its jar and the cause (masked)
          */
         public Builder discover(ClassLoader parent, Path pluginsDir) {
             ClassLoader loader = pluginsDir == null ? parent : pluginLoader(parent, pluginsDir);
-            try {
-                for (QimenHandler h : ServiceLoader.load(QimenHandler.class, loader)) {
-                    add(h, describe(h));
-                }
-                for (InboxHandler h : ServiceLoader.load(InboxHandler.class, loader)) {
-                    add(h, describe(h));
-                }
-            } catch (ServiceConfigurationError e) {
-                throw new IllegalStateException("cannot load a handler plugin: " + e.getMessage(), e);
+            for (QimenHandler h : load(QimenHandler.class, loader, pluginsDir)) {
+                add(h, describe(h.getClass()));
+            }
+            for (InboxHandler h : load(InboxHandler.class, loader, pluginsDir)) {
+                add(h, describe(h.getClass()));
             }
             return this;
+        }
+
+        /**
+         * Every provider, instantiated. A failing constructor is reported with the real cause, not ServiceLoader's
+         * "Provider ... could not be instantiated" alone.
+         */
+        private static <S> List<S> load(Class<S> service, ClassLoader loader, Path pluginsDir) {
+            List<S> out = new ArrayList<>();
+            Iterator<ServiceLoader.Provider<S>> providers = ServiceLoader.load(service, loader).stream().iterator();
+            while (true) {
+                ServiceLoader.Provider<S> provider;
+                try {
+                    if (!providers.hasNext()) {
+                        return out;
+                    }
+                    provider = providers.next();
+                } catch (ServiceConfigurationError e) {
+                    // a listed class that is missing, of the wrong type or without a public no-argument constructor:
+                    // there is no class to name a jar by, ServiceLoader's message names the class
+                    throw new IllegalStateException("cannot load a " + service.getSimpleName() + " plugin (classpath"
+                            + (pluginsDir == null ? "" : " or " + pluginsDir) + "): " + ErrorText.of(e), e);
+                }
+                try {
+                    out.add(provider.get());
+                } catch (ServiceConfigurationError e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    throw new IllegalStateException("cannot load handler plugin " + describe(provider.type())
+                            + ": its constructor failed: " + ErrorText.of(cause), e);
+                }
+            }
         }
 
         /**
@@ -226,10 +255,11 @@ public final class HandlerRegistry {
             return new URLClassLoader("qimen-plugins", jars.toArray(URL[]::new), parent);
         }
 
-        private static String describe(Object h) {
-            CodeSource cs = h.getClass().getProtectionDomain().getCodeSource();
+        /** {@code acme.Wms (/opt/qimen/plugins/acme-wms-1.0.jar)}: a class and where it was loaded from. */
+        private static String describe(Class<?> type) {
+            CodeSource cs = type.getProtectionDomain().getCodeSource();
             String where = cs == null || cs.getLocation() == null ? "classpath" : cs.getLocation().getPath();
-            return h.getClass().getName() + " (" + where + ")";
+            return type.getName() + " (" + where + ")";
         }
     }
 }

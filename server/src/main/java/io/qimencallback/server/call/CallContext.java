@@ -22,6 +22,7 @@ public final class CallContext {
     private volatile String appKey;
     private volatile String customerId;
     private volatile String clientAddress;
+    private volatile String error;
 
     public CallContext(RawRequest raw, long startNanos) {
         this.raw = raw;
@@ -66,6 +67,11 @@ public final class CallContext {
         this.customerId = customerId;
     }
 
+    /** What went wrong, as {@link io.qimencallback.protocol.internal.privacy.ErrorText} shows it: for the console. */
+    void failed(String error) {
+        this.error = error;
+    }
+
     void handled(String methodTag, String clientAddress) {
         this.methodTag = methodTag;
         this.clientAddress = clientAddress;
@@ -83,4 +89,6 @@ public final class CallContext {
     public String appKey() { return appKey; }
     public String customerId() { return customerId; }
     public String clientAddress() { return clientAddress; }
+    /** The handler's failure (class and message, masked), or why it timed out; {@code null} when none. */
+    public String error() { return error; }
 }

@@ -14,6 +14,8 @@ public final class CallExchange {
     private volatile Future<?> work;
     private volatile Future<?> timer;
     private volatile Runnable onEnd;
+    /** The worker running a blocking handler, while it does: its stack is logged when the deadline passes. */
+    private volatile Thread worker;
 
     /** True for the one caller that may answer; every later caller gets false. */
     public boolean claimAnswer() {
@@ -38,6 +40,15 @@ public final class CallExchange {
         if (w != null) {
             w.cancel(true);
         }
+    }
+
+    void worker(Thread thread) {
+        this.worker = thread;
+    }
+
+    /** The worker running the call's blocking handler now, or {@code null}. */
+    public Thread worker() {
+        return worker;
     }
 
     public void timer(Future<?> timer) {

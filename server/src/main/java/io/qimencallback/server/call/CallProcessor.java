@@ -6,6 +6,7 @@ import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
 import io.qimencallback.protocol.QimenResponse;
 import io.qimencallback.protocol.internal.body.BodyParser;
+import io.qimencallback.protocol.internal.privacy.ErrorText;
 import io.qimencallback.protocol.handler.AsyncQimenHandler;
 import io.qimencallback.protocol.handler.Execution;
 import io.qimencallback.protocol.handler.QimenHandler;
@@ -38,15 +39,24 @@ public final class CallProcessor {
     private final Supplier<Inbox> inbox;
     private final Runnable replayed;
     private final Duration handlerTimeout;
+    private final CallWarnings warnings;
+
+    /** As {@link #CallProcessor(CallVerifier, ReplayGuard, Supplier, Runnable, Duration, double)}, no slow-call warning. */
+    public CallProcessor(CallVerifier verifier, ReplayGuard replays, Supplier<Inbox> inbox, Runnable replayed,
+                         Duration handlerTimeout) {
+        this(verifier, replays, inbox, replayed, handlerTimeout, 0);
+    }
 
     /**
      * @param inbox    the opened inbox; gives {@code null} when off (its routes then never exist)
      * @param replayed told of each replay answered from the guard (a metric)
      * @param handlerTimeout from receipt to {@code handler-timeout}: the deadline a handler's request carries
+     * @param slowCallFraction answers later than this fraction of the deadline are logged as slow (0 = never)
      */
     public CallProcessor(CallVerifier verifier, ReplayGuard replays, Supplier<Inbox> inbox, Runnable replayed,
-                         Duration handlerTimeout) {
+                         Duration handlerTimeout, double slowCallFraction) {
         this.handlerTimeout = Objects.requireNonNull(handlerTimeout, "handlerTimeout");
+        this.warnings = new CallWarnings(handlerTimeout, slowCallFraction);
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.replays = Objects.requireNonNull(replays, "replays");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
@@ -94,7 +104,7 @@ public final class CallProcessor {
         if (route instanceof Route.None none) {
             return done(QimenResponse.failure(ErrorCode.INVALID_METHOD, none.message()));
         }
-        if (route instanceof Route.Inbox) {
+        if (route instanceof Route.Inbox stored) {
             Inbox box = inbox.get();
             if (box == null) {
                 return done(QimenResponse.failure(ErrorCode.INVALID_METHOD, "no handler for method " + call.method()));
@@ -105,7 +115,8 @@ public final class CallProcessor {
             } catch (QimenException e) {
                 return done(e.toResponse());
             }
-            return box.recordAsync(call.inbound(), call.method(), call.signedParams(), tree, call.client(), ctx.format());
+            return box.recordAsync(call.inbound(), call.method(), stored, call.signedParams(), tree, call.client(),
+                    ctx.format());
         }
         Route.Handler h = (Route.Handler) route;
         try {
@@ -118,7 +129,7 @@ public final class CallProcessor {
         return switch (h.execution()) {
             case NON_BLOCKING -> done(invoke(ctx, h.handler(), request));
             case ASYNC -> async(ctx, (AsyncQimenHandler) h.handler(), request, exchange);
-            case BLOCKING -> onWorker ? done(invoke(ctx, h.handler(), request))
+            case BLOCKING -> onWorker ? done(invokeOnWorker(ctx, h.handler(), request, exchange))
                     : onWorkers(ctx, h.handler(), request, exchange, workers);
         };
     }
@@ -127,7 +138,7 @@ public final class CallProcessor {
                                                      CallExchange exchange, ExecutorService workers) {
         CompletableFuture<QimenResponse> answer = new CompletableFuture<>();
         try {
-            Future<?> work = workers.submit(() -> answer.complete(invoke(ctx, handler, request)));
+            Future<?> work = workers.submit(() -> answer.complete(invokeOnWorker(ctx, handler, request, exchange)));
             exchange.work(work);
         } catch (RejectedExecutionException e) {
             return done(QimenResponse.failure(ErrorCode.OVERLOADED));
@@ -150,6 +161,38 @@ public final class CallProcessor {
         exchange.work(future);
         return future.thenApply(r -> r != null ? r
                 : systemError(ctx, new IllegalStateException(handler.getClass().getName() + " answered null")));
+    }
+
+    /** Runs a blocking handler on this worker, which the deadline's warning may then look at. */
+    private static QimenResponse invokeOnWorker(CallContext ctx, QimenHandler handler, QimenRequest request,
+                                                CallExchange exchange) {
+        exchange.worker(Thread.currentThread());
+        try {
+            return invoke(ctx, handler, request);
+        } finally {
+            exchange.worker(null);
+        }
+    }
+
+    /**
+     * The deadline has passed, before the work is interrupted (on the event loop): logs where a blocking handler is
+     * stuck, once a second per method at most, and keeps it for the console.
+     */
+    public void timedOut(CallContext ctx, CallExchange exchange) {
+        try {
+            warnings.timedOut(ctx, exchange);
+        } catch (RuntimeException e) {
+            // a warning never stands between a call and its answer
+        }
+    }
+
+    /** An answer about to be sent, {@code nanos} after receipt: a slow one is logged (once a second per method). */
+    public void answered(CallContext ctx, QimenResponse response, long nanos) {
+        try {
+            warnings.answered(ctx, response, nanos);
+        } catch (RuntimeException e) {
+            // a warning never stands between a call and its answer
+        }
     }
 
     /** Runs a handler here; every outcome is an answer. */
@@ -185,10 +228,15 @@ public final class CallProcessor {
         return CompletableFuture.completedFuture(r);
     }
 
-    /** The caller gets an id; the log gets the same id and the stack trace (without messages: see {@link Redacted}). */
+    /**
+     * The caller gets the call's id and nothing else; the log line the same id, the exception's class and message
+     * masked ({@link ErrorText}), and the stack trace (frames only: see {@link Redacted}); the console the same error.
+     */
     static QimenResponse systemError(CallContext ctx, Throwable t) {
-        String id = ErrorIds.next();
-        log.error("system-error id={} method={}", id, LogSafe.value(ctx.method()), Redacted.of(t));
+        String id = ctx.id();
+        String error = ErrorText.of(t);
+        ctx.failed(error);
+        log.error("system-error id={} method={} error={}", id, LogSafe.value(ctx.method()), error, Redacted.of(t));
         return QimenResponse.failure(ErrorCode.SYSTEM_ERROR, "internal error, id " + id);
     }
 }

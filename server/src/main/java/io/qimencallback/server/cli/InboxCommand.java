@@ -7,6 +7,7 @@ import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.ConfigLoader;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.inbox.InboxConfig;
+import io.qimencallback.server.inbox.InboxConsumer;
 import io.qimencallback.server.inbox.InboxEntry;
 import io.qimencallback.server.inbox.InboxJson;
 import io.qimencallback.server.inbox.InboxQuery;
@@ -123,8 +124,8 @@ public final class InboxCommand implements Callable<Integer> {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Entries, newest first, as a table (or, with --json, as the admin API's GET /api/inbox).")
     static final class ListEntries implements Callable<Integer> {
-        private static final String[] HEADERS = {"ID", "RECEIVED", "METHOD", "CUSTOMER", "BUSINESS KEY", "STATUS", "TRY",
-                "LAST ERROR"};
+        private static final String[] HEADERS = {"ID", "RECEIVED", "METHOD", "CUSTOMER", "BUSINESS KEY", "FOR", "STATUS",
+                "TRY", "LAST ERROR"};
 
         @ParentCommand
         InboxCommand parent;
@@ -135,6 +136,11 @@ public final class InboxCommand implements Callable<Integer> {
         @Option(names = "--method", description = "Normalized method, e.g. deliveryorder.create.")
         String method;
 
+        @Option(names = "--consumer", paramLabel = "WHO",
+                description = "Only entries for this consumer: target:<name>, handler (an inbox handler) or api (kept"
+                        + " for the inbox API).")
+        String consumer;
+
         @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
         int limit;
 
@@ -144,7 +150,8 @@ public final class InboxCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return parent.withStore((store, out, err) -> {
-                List<InboxEntry> entries = store.list(new InboxQuery(status, method, null, 0, Math.max(1, limit)));
+                List<InboxEntry> entries = store.list(new InboxQuery(status, method, InboxConsumer.parse(consumer), null,
+                        0, Math.max(1, limit)));
                 Map<InboxStatus, Long> counts = store.counts();
                 if (json) {
                     ObjectNode doc = JSON.createObjectNode();
@@ -163,7 +170,7 @@ public final class InboxCommand implements Callable<Integer> {
                     String error = j.path("lastError").asText("");
                     rows.add(new String[] {Long.toString(e.id()), e.received().toString(), e.method(),
                             e.customerId() == null ? "" : e.customerId(), j.path("businessKey").asText(""),
-                            e.status().dbName(), Integer.toString(e.attempts()),
+                            InboxConsumer.label(e.consumer()), e.status().dbName(), Integer.toString(e.attempts()),
                             error.length() > 60 ? error.substring(0, 60) + "…" : error});
                 }
                 table(rows).forEach(out::println);
@@ -304,7 +311,7 @@ public final class InboxCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return parent.withStore((store, out, err) -> {
-                store.forEach(new InboxQuery(status, method, since, 0, 0), e -> {
+                store.forEach(new InboxQuery(status, method, null, since, 0, 0), e -> {
                     try {
                         out.println(JSON.writeValueAsString(InboxJson.detail(e, reveal)));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {

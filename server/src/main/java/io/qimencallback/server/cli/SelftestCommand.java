@@ -87,6 +87,13 @@ public final class SelftestCommand implements Callable<Integer> {
         System.out.println();
         report.verdicts().stream().filter(Verdict::alarm).map(Verdict::why).distinct()
                 .forEach(alarm -> System.out.println("!!! " + alarm));
+        List<String> noRoute = noRoute(report);
+        if (!noRoute.isEmpty()) {
+            System.out.println("note: signatures checked fine, but " + noRoute.size() + " API(s) are answered"
+                    + " invalid-method, as nothing answers them on this service: " + String.join(", ", noRoute)
+                    + ". A query needs a handler or a routes line (e.g. '" + noRoute.get(0) + ": forward erp') to be"
+                    + " answered with data; see the README's routes section.");
+        }
         System.out.printf(Locale.ROOT, "%s: %d checks, %d failed, %d warnings (%s, sign_method=%s)%n",
                 failed == 0 ? "PASSED" : "FAILED", report.verdicts().size(), failed, warned, url, caller.signMethodName());
     }
@@ -98,7 +105,14 @@ public final class SelftestCommand implements Callable<Integer> {
         ArrayNode verdicts = o.putArray("verdicts");
         report.verdicts().forEach(v -> verdicts.addObject().put("api", v.api()).put("check", v.check().label())
                 .put("result", v.result().name()).put("why", v.why()).put("alarm", v.alarm()));
+        ArrayNode none = o.putArray("noRoute");
+        noRoute(report).forEach(none::add);
         Json.print(o);
+    }
+
+    /** The APIs whose signed call was accepted and answered invalid-method. */
+    private static List<String> noRoute(SelfTest.Report report) {
+        return report.verdicts().stream().filter(Verdict::noRoute).map(Verdict::api).distinct().toList();
     }
 
     private static long count(SelfTest.Report report, Verdict.Result result) {

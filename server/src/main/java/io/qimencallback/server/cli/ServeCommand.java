@@ -6,6 +6,7 @@ import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.ConfigLoader;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
+import io.qimencallback.server.plugin.HandlerStartException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -107,6 +108,10 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             server = QimenServer.start(config, handlers);
             running.set(server);
+        } catch (HandlerStartException e) {
+            // a handler's own configuration, most often: as a configuration error
+            System.err.println("handler error: " + e.getMessage());
+            return 2;
         } catch (IllegalStateException e) {
             System.err.println("cannot start: " + e.getMessage());
             return 1;
@@ -164,8 +169,9 @@ public final class ServeCommand implements Callable<Integer> {
                 server.adminPort(), c.signatureDiagnostics() ? "; signature diagnostics on" : "");
         log.info("settings: {}", c);
         if (handlers.methods().isEmpty() && handlers.inboxMethods().isEmpty()) {
-            log.info("no handler installed: verified calls are {} (handler plugins: {} in the README)",
-                    c.inbox().enabled() ? "stored in the inbox" : "answered invalid-method", Setting.PLUGINS_DIR.env());
+            log.info("no handler installed: {}; other methods, queries among them, are answered invalid-method unless"
+                    + " a routes line forwards them (handler plugins: {}; routes: the README)", c.inbox().enabled()
+                    ? "pushes (inbox_methods) are stored in the inbox" : "the inbox is off", Setting.PLUGINS_DIR.env());
         }
         handlers.registrations().forEach((method, r) -> log.info("handler: {} -> {}", method, r.source()));
         handlers.inboxRegistrations().forEach((method, r) -> log.info("inbox handler: {} -> {}", method, r.source()));

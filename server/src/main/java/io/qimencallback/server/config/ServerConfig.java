@@ -47,6 +47,7 @@ public final class ServerConfig {
     private final List<Cidr> allowedSources;
     private final List<Cidr> trustedProxies;
     private final Duration handlerTimeout;
+    private final double slowCallFraction;
     private final int workerThreads;
     private final int workerQueue;
     private final int ioThreads;
@@ -104,6 +105,7 @@ public final class ServerConfig {
                     + Setting.APPS_FILE.env() + ".");
         }
         this.handlerTimeout = b.handlerTimeout;
+        this.slowCallFraction = b.slowCallFraction;
         this.workerThreads = b.workerThreads;
         this.workerQueue = b.workerQueue;
         this.ioThreads = b.ioThreads;
@@ -233,6 +235,8 @@ public final class ServerConfig {
     public List<Cidr> allowedSources() { return allowedSources; }
     public List<Cidr> trustedProxies() { return trustedProxies; }
     public Duration handlerTimeout() { return handlerTimeout; }
+    /** Answers later than this fraction of the deadline are logged as slow; 0 = none. */
+    public double slowCallFraction() { return slowCallFraction; }
     public int workerThreads() { return workerThreads; }
     public int workerQueue() { return workerQueue; }
     public int ioThreads() { return ioThreads; }
@@ -254,6 +258,8 @@ public final class ServerConfig {
     public Section pluginSettings(String name) {
         return Section.of("plugins", name, plugins.getOrDefault(name, Map.of()), environment);
     }
+    /** The environment plugin and target sections were read from (values may be secrets: never print them). */
+    public Map<String, String> environment() { return environment; }
 
     @Override
     public String toString() {
@@ -292,6 +298,7 @@ public final class ServerConfig {
         private List<String> allowedSources;
         private List<String> trustedProxies;
         private Duration handlerTimeout;
+        private double slowCallFraction;
         private int workerThreads;
         private int workerQueue;
         private int ioThreads;
@@ -346,6 +353,14 @@ public final class ServerConfig {
         public Builder allowedSources(List<String> cidrs) { this.allowedSources = List.copyOf(cidrs); return this; }
         public Builder trustedProxies(List<String> cidrs) { this.trustedProxies = List.copyOf(cidrs); return this; }
         public Builder handlerTimeout(Duration d) { this.handlerTimeout = Objects.requireNonNull(d); return this; }
+        /** 0 (off) to 1. */
+        public Builder slowCallFraction(double f) {
+            if (!(f >= 0 && f <= 1)) {
+                throw new IllegalArgumentException("must be between 0 and 1");
+            }
+            this.slowCallFraction = f;
+            return this;
+        }
         public Builder workerThreads(int n) { this.workerThreads = n; return this; }
         public Builder workerQueue(int n) { this.workerQueue = n; return this; }
         public Builder ioThreads(int n) { this.ioThreads = n; return this; }

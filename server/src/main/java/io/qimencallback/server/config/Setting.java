@@ -73,6 +73,9 @@ public enum Setting {
     HANDLER_TIMEOUT_MILLIS("handler_timeout_millis", "10000",
             "Deadline for answering a call, from receipt; past it the answer is handler-timeout.",
             (b, v) -> b.handlerTimeout(Duration.ofMillis(positive(v)))),
+    SLOW_CALL_FRACTION("slow_call_fraction", "0.5", "A call answered after more than this fraction of"
+            + " handler_timeout_millis is logged at WARN (slow call id=…), at most once a second per method (0 = off).",
+            (b, v) -> b.slowCallFraction(fraction(v))),
     WORKER_THREADS("worker_threads", "32", "Threads that run handlers.",
             (b, v) -> b.workerThreads(positive(v))),
     WORKER_QUEUE("worker_queue", "512", "Calls that may wait for a worker; beyond it the answer is overloaded.",
@@ -87,8 +90,8 @@ public enum Setting {
     SHUTDOWN_GRACE_SECONDS("shutdown_grace_seconds", "20",
             "On SIGTERM, how long in-flight calls may take to finish.",
             (b, v) -> b.shutdownGrace(Duration.ofSeconds(nonNegative(v)))),
-    INBOX("inbox", "on", "on: calls no synchronous handler answers are stored in the inbox and answered success once"
-            + " committed; off: they are answered invalid-method.",
+    INBOX("inbox", "on", "on: calls routed to the inbox (the push APIs of inbox_methods, routes lines with inbox) are"
+            + " stored and answered success once committed; off: no call is stored (routes with inbox stop the start).",
             (b, v) -> b.inboxEnabled(onOff(v))),
     DATA_DIR("data_dir", "data", "Directory of the embedded inbox (inbox.db, SQLite in WAL mode).",
             (b, v) -> b.dataDir(Path.of(v.isBlank() ? "data" : v))),
@@ -185,6 +188,14 @@ public enum Setting {
             throw new IllegalArgumentException("must not be negative");
         }
         return n;
+    }
+
+    private static double fraction(String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not a number between 0 and 1");
+        }
     }
 
     private static int integer(String v) {

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -25,8 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * The debug console on the admin port: a static page ({@code /}, {@code /console}, its .js and .css) over a JSON API
- * ({@code /api/calls}, {@code /api/calls/{id}}, {@code /api/stats}, {@code /api/signature-failures}). Call content is
- * masked with {@link PersonalData} unless {@code reveal=true} is asked for.
+ * ({@code /api/calls}, {@code /api/calls/{id}}, {@code /api/stats}, {@code /api/signature-failures},
+ * {@code /api/routes}). Call content is masked with {@link PersonalData} unless {@code reveal=true} is asked for.
  */
 public final class ConsoleRoutes implements AdminRoutes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -36,15 +37,44 @@ public final class ConsoleRoutes implements AdminRoutes {
     private final RecentCalls calls;
     private final ServerMetrics metrics;
     private final Supplier<JsonNode> signatureFailures;
+    private final AdminResponse routes;
 
     /**
      * @param signatureFailures the signature diagnostics ring as JSON
      *                          ({@code {"enabled":..,"capacity":..,"failures":[..]}})
+     * @param routeTable        the effective route table, one line per entry ({@code Routes.describe()})
      */
-    public ConsoleRoutes(RecentCalls calls, ServerMetrics metrics, Supplier<JsonNode> signatureFailures) {
+    public ConsoleRoutes(RecentCalls calls, ServerMetrics metrics, Supplier<JsonNode> signatureFailures,
+                         List<String> routeTable) {
         this.calls = Objects.requireNonNull(calls, "calls");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.signatureFailures = Objects.requireNonNull(signatureFailures, "signatureFailures");
+        this.routes = AdminResponse.json(routes(routeTable));
+    }
+
+    /**
+     * The route table as {@code {"routes": [{"methods": "*.create", "route": "inbox erp (http ...)", "origin":
+     * "routes[1] (/etc/qimen.yml)", "line": ...}]}}, in the order it is applied: each line split where
+     * {@code Routes.describe()} writes {@code ": "} and {@code "   # "}.
+     */
+    static JsonNode routes(List<String> table) {
+        ArrayNode list = JSON.arrayNode();
+        for (String line : table) {
+            String rest = line;
+            String origin = null;
+            int hash = rest.lastIndexOf("   # ");
+            if (hash >= 0) {
+                origin = rest.substring(hash + 5);
+                rest = rest.substring(0, hash);
+            }
+            int colon = rest.indexOf(": ");
+            ObjectNode o = list.addObject();
+            o.put("methods", colon < 0 ? rest : rest.substring(0, colon));
+            o.put("route", colon < 0 ? "" : rest.substring(colon + 2));
+            o.put("origin", origin);
+            o.put("line", line);
+        }
+        return JSON.objectNode().set("routes", list);
     }
 
     /** What {@code /api/signature-failures} answers while no diagnostics are collected. */
@@ -68,7 +98,8 @@ public final class ConsoleRoutes implements AdminRoutes {
                 .get("/api/calls/*", this::detail)
                 .get("/api/calls/*/capture", this::capture)
                 .get("/api/stats", r -> AdminResponse.json(stats()))
-                .get("/api/signature-failures", r -> AdminResponse.json(signatureFailures.get()));
+                .get("/api/signature-failures", r -> AdminResponse.json(signatureFailures.get()))
+                .getOnEventLoop("/api/routes", r -> routes);
     }
 
     private AdminResponse list(AdminRequest request) {
@@ -99,6 +130,8 @@ public final class ConsoleRoutes implements AdminRoutes {
         String answer = c.answerText();
         out.put("answer", answer.isEmpty() ? null : reveal ? answer : PersonalData.maskText(answer));
         errorId(c).ifPresent(id -> out.put("errorId", id));
+        // masked when kept (the raw message is never kept): the same with reveal
+        out.put("error", c.error());
         out.put("capturable", !c.truncated());
         return AdminResponse.json(out);
     }

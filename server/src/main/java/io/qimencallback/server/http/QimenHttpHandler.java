@@ -134,6 +134,7 @@ final class QimenHttpHandler extends InOrderHttpHandler {
         long remaining = endpoint.deadline().toNanos() - (System.nanoTime() - call.startNanos());
         exchange.timer(ctx.executor().schedule(() -> {
             if (exchange.claimAnswer()) {
+                endpoint.processor().timedOut(call, exchange); // where the handler is stuck, before the interrupt
                 exchange.cancelWork(); // claimed first, so work that has just answered is never interrupted
                 deliver(ctx, call, exchange, QimenResponse.failure(ErrorCode.HANDLER_TIMEOUT), version, keepAlive);
             }
@@ -173,6 +174,7 @@ final class QimenHttpHandler extends InOrderHttpHandler {
             long nanos = System.nanoTime() - call.startNanos();
             endpoint.metrics().callFinished(call.methodTag(), response, nanos);
             AccessLog.record(call, response, nanos, body.length);
+            endpoint.processor().answered(call, response, nanos);
         } catch (Throwable t) {
             log.error("cannot render or record the answer of {}", call.methodTag(), t);
             body = call.format() == ResponseFormat.XML ? SYSTEM_ERROR_XML : SYSTEM_ERROR_JSON;
@@ -181,7 +183,8 @@ final class QimenHttpHandler extends InOrderHttpHandler {
         if (endpoint.recentCalls().enabled()) {
             endpoint.recentCalls().record(call.raw(), new RecentCalls.Outcome(call.method(), call.appKey(),
                     call.customerId(), response.isSuccess() ? QimenResponse.SUCCESS : response.code(),
-                    response.message(), call.clientAddress(), call.format().name().toLowerCase(Locale.ROOT)),
+                    response.message(), call.clientAddress(), call.format().name().toLowerCase(Locale.ROOT),
+                    call.id(), call.error()),
                     System.nanoTime() - call.startNanos(), body);
         }
         try {

@@ -8,6 +8,9 @@ import io.qimencallback.protocol.internal.SystemParams;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.ContentKind;
 import io.qimencallback.protocol.internal.http.InboundCall;
+import io.qimencallback.server.route.Route;
+import io.qimencallback.server.route.Routes;
+import io.qimencallback.server.target.Targets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,54 +22,56 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's default for verified calls that no synchronous handler answers: store them durably, answer
- * {@code success} only once stored, and deliver them to inbox handlers (or leave them to the admin API) afterwards.
+ * Where the route table sends calls to be stored: store them durably, answer {@code success} only once stored, and
+ * deliver them afterwards to their consumer ({@link InboxConsumer}: a target, an inbox handler) or leave them to the
+ * admin API.
  */
 public final class Inbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Inbox.class);
 
     private final InboxStore store;
     private final HandlerRegistry handlers;
-    private final MethodGlobs accepted;
     private final BusinessKeys keys;
     private final InboxMetrics metrics;
     private final InboxDispatcher dispatcher;
 
-    private Inbox(InboxConfig config, InboxStore store, HandlerRegistry handlers, MeterRegistry registry,
-                  Duration deliveryTimeout, Clock clock) {
+    private Inbox(InboxConfig config, InboxStore store, Routes routes, HandlerRegistry handlers, Targets targets,
+                  MeterRegistry registry, Duration deliveryTimeout, Clock clock) {
         this.store = store;
         this.handlers = handlers;
-        this.accepted = new MethodGlobs(config.methods());
         this.keys = new BusinessKeys(config.keyFields());
         this.metrics = new InboxMetrics(registry, store);
-        this.dispatcher = new InboxDispatcher(store, handlers, config, deliveryTimeout, metrics, clock);
+        this.dispatcher = new InboxDispatcher(store, handlers, targets, routes, config, deliveryTimeout, metrics, clock);
     }
 
     /**
-     * Opens the store named by the configuration and starts delivering to the registry's inbox handlers.
+     * Opens the store named by the configuration and starts delivering to the targets and the registry's inbox
+     * handlers.
      *
+     * @param routes  the route table (entries stored by a version before consumers were recorded go where it says)
+     * @param targets the targets entries may be for
      * @throws IllegalStateException when the store cannot be opened (the server must not start: it would answer
      *                               calls it cannot keep)
      */
-    public static Inbox start(InboxConfig config, HandlerRegistry handlers, MeterRegistry registry,
-                              Duration deliveryTimeout, Clock clock) {
+    public static Inbox start(InboxConfig config, Routes routes, HandlerRegistry handlers, Targets targets,
+                              MeterRegistry registry, Duration deliveryTimeout, Clock clock) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(routes, "routes");
+        Objects.requireNonNull(handlers, "handlers");
+        Objects.requireNonNull(targets, "targets");
         InboxStore store = InboxStore.open(config);
-        Inbox inbox = new Inbox(config, store, handlers, registry, deliveryTimeout, clock);
+        Inbox inbox = new Inbox(config, store, routes, handlers, targets, registry, deliveryTimeout, clock);
         try {
             inbox.dispatcher.start();
         } catch (RuntimeException e) {
             inbox.close();
             throw e;
         }
-        log.info("inbox: {}; accepting {}; delivering {} to inbox handlers", config.where(), config.methods(),
-                handlers.inboxMethods().isEmpty() ? "nothing" : handlers.inboxMethods());
+        log.info("inbox: {}; accepting {} (and what the routes table sends); delivering {} to inbox handlers{}",
+                config.where(), config.methods(), handlers.inboxMethods().isEmpty() ? "nothing" : handlers.inboxMethods(),
+                targets.all().isEmpty() ? "" : ", entries for targets to " + targets.all().stream()
+                        .map(t -> t.name()).sorted().toList());
         return inbox;
-    }
-
-    /** Whether the inbox takes calls of this normalized method: configured, or consumed by an inbox handler. */
-    public boolean accepts(String normalizedMethod) {
-        return accepted.matches(normalizedMethod) || handlers.findInbox(normalizedMethod).isPresent();
     }
 
     /**
@@ -75,6 +80,7 @@ public final class Inbox implements AutoCloseable {
      *
      * @param call         the verified call
      * @param method       its normalized method
+     * @param route        its route: who the entry is for ({@link InboxConsumer#of})
      * @param signedParams the parameters the signature covered; stored without {@code sign}
      * @param tree         the parsed body (or the form fields), searched for the business key
      * @param client       the caller's address
@@ -83,7 +89,7 @@ public final class Inbox implements AutoCloseable {
      *         entry), or exceptionally (an {@link SQLException}) when it is not: the caller must not be told success
      */
     public java.util.concurrent.CompletableFuture<QimenResponse> recordAsync(InboundCall call, String method,
-            Map<String, String> signedParams, JsonNode tree, String client, ResponseFormat format) {
+            Route.Inbox route, Map<String, String> signedParams, JsonNode tree, String client, ResponseFormat format) {
         Map<String, String> params = new LinkedHashMap<>(signedParams);
         params.remove(SystemParams.SIGN);
         byte[] body = call.raw().body();
@@ -93,7 +99,8 @@ public final class Inbox implements AutoCloseable {
         String key = keys.keyFor(method, params, tree, content);
         NewEntry entry = new NewEntry(call.raw().receivedAt(), call.param(SystemParams.METHOD), method,
                 call.param(SystemParams.APP_KEY), call.param(SystemParams.CUSTOMER_ID), format.name().toLowerCase(Locale.ROOT),
-                params, call.contentType().header(), body, client, key, BusinessKeys.contentHash(params, content));
+                params, call.contentType().header(), body, client, key, BusinessKeys.contentHash(params, content),
+                InboxConsumer.of(route, handlers, method));
         long start = System.nanoTime();
         return store.appendAsync(entry).handle((appended, failure) -> {
             if (failure != null) {
@@ -125,6 +132,14 @@ public final class Inbox implements AutoCloseable {
 
     public InboxStore store() {
         return store;
+    }
+
+    /**
+     * Whether this server delivers entries for that consumer and method; false for the inbox API's entries and for
+     * a consumer it does not have (its entries stay pending).
+     */
+    public boolean delivers(String consumer, String method) {
+        return consumer != null && !consumer.isEmpty() && dispatcher.serves(consumer, method);
     }
 
     /** Stops delivering (deliveries in progress are interrupted and delivered again later), then closes the store. */

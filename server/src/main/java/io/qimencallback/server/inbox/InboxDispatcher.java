@@ -14,6 +14,9 @@ import io.qimencallback.protocol.ContentKind;
 import io.qimencallback.protocol.internal.http.ContentType;
 import io.qimencallback.protocol.internal.http.UrlEncoding;
 import io.qimencallback.server.call.Redacted;
+import io.qimencallback.server.route.Routes;
+import io.qimencallback.server.target.Target;
+import io.qimencallback.server.target.Targets;
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -21,10 +24,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +40,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers stored calls to inbox handlers: claims due entries (as many as there are free delivery threads), runs the
- * handler with a deadline, marks the entry done, or schedules it again with exponential backoff, or marks it dead
- * after the last attempt. Also keeps the inbox gauges fresh and purges old entries.
+ * Delivers stored calls to their consumers ({@link InboxConsumer}: a target's {@link Target#deliver}, or the inbox
+ * handler claiming the method): claims due entries (as many as there are free delivery threads), runs the delivery
+ * with a deadline, marks the entry done once it returned, or schedules it again with exponential backoff, or marks it
+ * dead after the last attempt. Entries for a consumer this server does not have (a target removed from the
+ * configuration) are not claimed: they stay pending, counted and warned about, until it is back or they are handled
+ * by hand. Also keeps the inbox gauges fresh and purges old entries.
  */
 final class InboxDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InboxDispatcher.class);
@@ -45,6 +54,13 @@ final class InboxDispatcher implements AutoCloseable {
 
     private final InboxStore store;
     private final HandlerRegistry handlers;
+    private final Targets targets;
+    private final Routes routes;
+    /** What this server claims: every target's consumer value, and the inbox handlers' methods. */
+    private final List<String> targetConsumers;
+    private final List<String> handlerMethods;
+    /** Consumers already warned about as missing: once each. */
+    private final Set<String> warnedMissing = ConcurrentHashMap.newKeySet();
     private final InboxConfig config;
     private final Duration deliveryTimeout;
     /** A claim not completed within this is presumed abandoned (its server died) and claimed again. */
@@ -62,10 +78,14 @@ final class InboxDispatcher implements AutoCloseable {
     private boolean nudged;
     private Thread poller;
 
-    InboxDispatcher(InboxStore store, HandlerRegistry handlers, InboxConfig config, Duration deliveryTimeout,
-                    InboxMetrics metrics, Clock clock) {
+    InboxDispatcher(InboxStore store, HandlerRegistry handlers, Targets targets, Routes routes, InboxConfig config,
+                    Duration deliveryTimeout, InboxMetrics metrics, Clock clock) {
         this.store = store;
         this.handlers = handlers;
+        this.targets = targets;
+        this.routes = routes;
+        this.targetConsumers = targets.all().stream().map(t -> InboxConsumer.target(t.name())).sorted().toList();
+        this.handlerMethods = List.copyOf(handlers.inboxMethods());
         this.config = config;
         this.deliveryTimeout = deliveryTimeout;
         this.lease = deliveryTimeout.multipliedBy(3).compareTo(Duration.ofMinutes(1)) > 0
@@ -91,13 +111,40 @@ final class InboxDispatcher implements AutoCloseable {
                 throw new IllegalStateException("cannot read the inbox: " + e.getMessage(), e);
             }
         }
-        housekeeping.scheduleWithFixedDelay(this::refreshGauges, 0, 5, TimeUnit.SECONDS);
+        adopt();
+        refreshGauges(); // warns at once about entries whose consumer is missing
+        housekeeping.scheduleWithFixedDelay(this::refreshGauges, 5, 5, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(this::purge, 1, 60, TimeUnit.MINUTES);
-        if (!handlers.inboxMethods().isEmpty()) {
+        if (!targetConsumers.isEmpty() || !handlerMethods.isEmpty()) {
             poller = new Thread(this::pollLoop, "qimen-inbox-poller");
             poller.setDaemon(true);
             poller.start();
         }
+    }
+
+    /**
+     * Entries stored before the consumer column existed go to whom their method's route says now: as before the
+     * column, when the dispatcher claimed by method (and an entry without an inbox handler was kept for the API).
+     */
+    private void adopt() {
+        try {
+            for (String method : store.unassignedMethods()) {
+                String consumer = InboxConsumer.of(routes.route(method), handlers, method);
+                int n = store.assign(method, consumer);
+                log.info("inbox: {} entr(ies) of {} stored by an earlier version are for the {}", n, method,
+                        InboxConsumer.describe(consumer));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the inbox: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether this server delivers entries for that consumer and method. */
+    boolean serves(String consumer, String method) {
+        if (InboxConsumer.HANDLER.equals(consumer)) {
+            return handlers.findInbox(method).isPresent();
+        }
+        return InboxConsumer.targetName(consumer).flatMap(targets::get).isPresent();
     }
 
     /** A call was just stored: look for work now rather than at the next poll. */
@@ -109,13 +156,12 @@ final class InboxDispatcher implements AutoCloseable {
     }
 
     private void pollLoop() {
-        List<String> methods = List.copyOf(handlers.inboxMethods());
         while (running) {
             try {
                 int n = free.availablePermits();
                 String claimPrefix = owner + "/" + claims.incrementAndGet() + "#";
                 List<InboxEntry> claimed = n == 0 ? List.of()
-                        : store.claim(methods, n, clock.instant(), lease, claimPrefix);
+                        : store.claim(targetConsumers, handlerMethods, n, clock.instant(), lease, claimPrefix);
                 for (InboxEntry e : claimed) {
                     free.acquireUninterruptibly();
                     deliveries.execute(() -> {
@@ -154,11 +200,27 @@ final class InboxDispatcher implements AutoCloseable {
         }
     }
 
-    private void deliver(InboxEntry e, String claim) throws SQLException {
-        InboxHandler handler = handlers.findInbox(e.method()).orElse(null);
-        if (handler == null) {
-            return; // cannot happen: only methods with a handler are claimed
+    /** Where an entry goes: a target's or an inbox handler's delivery. */
+    @FunctionalInterface
+    private interface Delivery {
+        void deliver(InboxDelivery d) throws Exception;
+    }
+
+    private Delivery deliveryFor(InboxEntry e) {
+        if (InboxConsumer.HANDLER.equals(e.consumer())) {
+            InboxHandler h = handlers.findInbox(e.method()).orElse(null);
+            return h == null ? null : h::deliver;
         }
+        Target t = InboxConsumer.targetName(e.consumer()).flatMap(targets::get).orElse(null);
+        return t == null ? null : t::deliver;
+    }
+
+    private void deliver(InboxEntry e, String claim) throws SQLException {
+        Delivery delivery = deliveryFor(e);
+        if (delivery == null) {
+            return; // cannot happen: only entries for this server's consumers are claimed
+        }
+        String consumer = e.consumer();
         if (e.attempts() > config.maxAttempts()) {
             // claimed again after a lease ran out on its last attempt (a server died, or a handler never returned):
             // its outcome is unknown, and its attempts are used up
@@ -171,19 +233,21 @@ final class InboxDispatcher implements AutoCloseable {
         // on its own thread: a deadline must fire even while the database is slow
         ScheduledFuture<?> deadline = deadlines.schedule(worker::interrupt, deliveryTimeout.toMillis(), TimeUnit.MILLISECONDS);
         Throwable failure = null;
+        long started = System.nanoTime();
         try {
-            handler.deliver(new InboxDelivery(e.id(), e.attempts(), e.businessKey(), request(e)));
+            delivery.deliver(new InboxDelivery(e.id(), e.attempts(), e.businessKey(), request(e)));
         } catch (Throwable t) {
             failure = t;
         } finally {
             deadline.cancel(false);
             Thread.interrupted(); // a late interrupt must not hit the store's I/O below
         }
+        long nanos = System.nanoTime() - started;
         Instant now = clock.instant();
         try {
             if (failure == null) {
                 if (store.complete(e.id(), claim, now)) {
-                    metrics.delivered();
+                    metrics.delivered(consumer, nanos);
                 } else {
                     log.warn("inbox: entry {} was delivered after its lease ran out; another delivery may follow", e.id());
                 }
@@ -193,12 +257,13 @@ final class InboxDispatcher implements AutoCloseable {
             String error = describe(failure, deadline.isDone() && !deadline.isCancelled());
             store.fail(e.id(), claim, error, now.plus(backoff(e.attempts())), dead, now);
             if (dead) {
-                metrics.dead();
-                log.warn("inbox: entry {} ({}) is dead after {} attempt(s), last {}", e.id(), e.method(), e.attempts(),
-                        failure.getClass().getName());
+                metrics.failed(consumer, nanos, true);
+                log.warn("inbox: entry {} ({}, for the {}) is dead after {} attempt(s), last {}", e.id(), e.method(),
+                        InboxConsumer.describe(consumer), e.attempts(), failure.getClass().getName());
             } else {
-                metrics.retried();
-                log.info("inbox: delivery {} of entry {} failed", e.attempts(), e.id(), Redacted.of(failure));
+                metrics.failed(consumer, nanos, false);
+                log.info("inbox: delivery {} of entry {} to the {} failed", e.attempts(), e.id(),
+                        InboxConsumer.describe(consumer), Redacted.of(failure));
             }
         } catch (SQLException | RuntimeException ex) {
             // the lease runs out and the entry is claimed again: delivered at least once
@@ -255,9 +320,30 @@ final class InboxDispatcher implements AutoCloseable {
     private void refreshGauges() {
         try {
             metrics.refresh(store.counts(), store.oldestPending());
+            metrics.stranded(stranded());
         } catch (SQLException | RuntimeException e) {
             log.debug("inbox: cannot refresh gauges", e);
         }
+    }
+
+    /** Pending entries for a consumer this server does not have; warns once per consumer. */
+    private long stranded() throws SQLException {
+        Map<String, Long> missing = new TreeMap<>();
+        for (InboxStore.PendingCount p : store.pendingByConsumer()) {
+            if (!serves(p.consumer(), p.method())) {
+                String who = InboxConsumer.HANDLER.equals(p.consumer()) ? "an inbox handler of " + p.method()
+                        : InboxConsumer.describe(p.consumer());
+                missing.merge(who, p.count(), Long::sum);
+            }
+        }
+        missing.forEach((who, n) -> {
+            if (warnedMissing.add(who)) {
+                log.warn("inbox: {} pending entr(ies) are for {}, which this server does not have (removed from the"
+                        + " configuration?): they stay pending until it is back, or are handled with the inbox API or"
+                        + " 'inbox ack' (see qimen_inbox_stranded_entries)", n, who);
+            }
+        });
+        return missing.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private void purge() {

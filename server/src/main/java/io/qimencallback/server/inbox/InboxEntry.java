@@ -7,13 +7,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A stored call: what was received (parameters without {@code sign}, the exact body bytes) and where its delivery
- * stands. Immutable.
+ * A stored call: what was received (parameters without {@code sign}, the exact body bytes), who it is for
+ * ({@code consumer}: {@link InboxConsumer}; {@code null} when stored by a version before the column, until a server
+ * assigns it) and where its delivery stands. Immutable.
  */
 public record InboxEntry(long id, Instant received, String rawMethod, String method, String appKey,
                          String customerId, String format, Map<String, String> params, String contentType, byte[] body,
                          String remote, String businessKey, InboxStatus status, int attempts, String lastError,
-                         Instant nextAttemptAt, Instant updated) {
+                         Instant nextAttemptAt, Instant updated, String consumer) {
     public InboxEntry {
         Objects.requireNonNull(received, "received");
         Objects.requireNonNull(method, "method");
@@ -30,6 +31,6 @@ public record InboxEntry(long id, Instant received, String rawMethod, String met
     @Override
     public String toString() {
         // no parameters or body: they may carry personal data
-        return "InboxEntry[" + id + ", " + method + ", " + status + ", attempts=" + attempts + "]";
+        return "InboxEntry[" + id + ", " + method + ", " + status + ", attempts=" + attempts + ", consumer=" + consumer + "]";
     }
 }

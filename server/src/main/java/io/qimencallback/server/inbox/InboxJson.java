@@ -30,6 +30,7 @@ public final class InboxJson {
                 .put("appKey", e.appKey())
                 .put("customerId", e.customerId())
                 .put("businessKey", reveal ? e.businessKey() : PersonalData.maskValues(e.businessKey()))
+                .put("consumer", e.consumer())
                 .put("status", e.status().dbName())
                 .put("attempts", e.attempts())
                 .put("format", e.format());

@@ -26,8 +26,11 @@ final class InboxMetrics {
     private final Counter deadLetters;
     private final Map<InboxStatus, AtomicLong> byStatus = new EnumMap<>(InboxStatus.class);
     private final AtomicLong oldestPendingMillis = new AtomicLong(-1);
+    private final AtomicLong stranded = new AtomicLong();
+    private final MeterRegistry registry;
 
     InboxMetrics(MeterRegistry registry, InboxStore store) {
+        this.registry = registry;
         appendLatency = Timer.builder("qimen.inbox.append")
                 .description("Time to store a call in the inbox and commit it")
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
@@ -44,7 +47,7 @@ final class InboxMetrics {
         appendFailures = Counter.builder("qimen.inbox.append.failures")
                 .description("Calls that could not be stored (answered system-error)").register(registry);
         delivered = Counter.builder("qimen.inbox.delivered")
-                .description("Entries delivered to an inbox handler").register(registry);
+                .description("Entries delivered to their consumer (a target or an inbox handler)").register(registry);
         retries = Counter.builder("qimen.inbox.retries")
                 .description("Failed deliveries scheduled again").register(registry);
         deadLetters = Counter.builder("qimen.inbox.dead.letters")
@@ -63,6 +66,22 @@ final class InboxMetrics {
                         v -> v.get() < 0 ? 0 : (System.currentTimeMillis() - v.get()) / 1000.0)
                 .baseUnit("seconds")
                 .description("Age of the oldest entry not yet done or dead (0 when none)").register(registry);
+        Gauge.builder("qimen.inbox.stranded.entries", stranded, AtomicLong::get)
+                .description("Pending entries for a consumer this server does not have (a target removed from the"
+                        + " configuration): kept, not delivered").register(registry);
+    }
+
+    /**
+     * One delivery's duration by consumer ({@code target:<name>} or {@code handler}: bounded by the configuration)
+     * and outcome ({@code done}; {@code failed}: due again; {@code dead}: the last attempt failed).
+     */
+    private void delivery(String consumer, String outcome, long nanos) {
+        Timer.builder("qimen.inbox.delivery")
+                .description("Deliveries of inbox entries to their consumer, by outcome")
+                .tag("consumer", consumer).tag("outcome", outcome)
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100),
+                        Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5))
+                .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void appended(long nanos, boolean duplicate) {
@@ -78,16 +97,24 @@ final class InboxMetrics {
         appendFailures.increment();
     }
 
-    void delivered() {
+    void delivered(String consumer, long nanos) {
         delivered.increment();
+        delivery(consumer, "done", nanos);
     }
 
-    void retried() {
-        retries.increment();
+    /** A delivery failed: the entry is due again later, or dead. */
+    void failed(String consumer, long nanos, boolean dead) {
+        (dead ? deadLetters : retries).increment();
+        delivery(consumer, dead ? "dead" : "failed", nanos);
     }
 
+    /** Dead without a delivery: claimed again with its attempts used up (the last one's lease ran out). */
     void dead() {
         deadLetters.increment();
+    }
+
+    void stranded(long entries) {
+        stranded.set(entries);
     }
 
     void refresh(Map<InboxStatus, Long> counts, Optional<Instant> oldestPending) {

@@ -19,7 +19,9 @@ import java.util.function.Supplier;
 /**
  * The inbox on the admin port, for consumers that read entries instead of implementing an inbox handler:
  * <ul>
- *   <li>{@code GET /api/inbox?status=&method=&since=&before=&limit=} — entries newest first, and counts by status;</li>
+ *   <li>{@code GET /api/inbox?status=&method=&consumer=&since=&before=&limit=} — entries newest first, and counts by
+ *   status; each says who it is for ({@code consumer}, {@link InboxConsumer}), and {@code consumerMissing} when this
+ *   server does not have that consumer;</li>
  *   <li>{@code GET /api/inbox/{id}[?reveal=true]} — one entry with parameters and body (masked unless revealed);</li>
  *   <li>{@code POST /api/inbox/{id}/ack} — mark done (processed by the consumer);</li>
  *   <li>{@code POST /api/inbox/{id}/retry} — make a failed or dead entry due again, attempts from zero;</li>
@@ -31,12 +33,12 @@ public final class InboxRoutes implements AdminRoutes {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final int MAX_LIMIT = 1000;
 
-    private final Supplier<InboxStore> stores;
+    private final Supplier<Inbox> inboxes;
     private final Clock clock;
 
-    /** @param store the store, once open (the routes are added while it is still opening) */
-    public InboxRoutes(Supplier<InboxStore> store, Clock clock) {
-        this.stores = Objects.requireNonNull(store, "store");
+    /** @param inbox the inbox, once open (the routes are added while it is still opening) */
+    public InboxRoutes(Supplier<Inbox> inbox, Clock clock) {
+        this.inboxes = Objects.requireNonNull(inbox, "inbox");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -50,11 +52,13 @@ public final class InboxRoutes implements AdminRoutes {
     }
 
     private AdminResponse list(AdminRequest r) throws SQLException {
-        InboxStore store = stores.get();
+        Inbox inbox = inboxes.get();
+        InboxStore store = inbox.store();
         InboxQuery q;
         try {
             q = new InboxQuery(r.queryParam("status").filter(s -> !s.isBlank()).map(InboxStatus::parse).orElse(null),
                     r.queryParam("method").filter(s -> !s.isBlank()).orElse(null),
+                    r.queryParam("consumer").map(InboxConsumer::parse).orElse(null),
                     r.queryParam("since").filter(s -> !s.isBlank()).map(Instant::parse).orElse(null),
                     r.queryParam("before").filter(s -> !s.isBlank()).map(Long::parseLong).orElse(0L),
                     r.intParam("limit", 50, 1, MAX_LIMIT));
@@ -63,7 +67,7 @@ public final class InboxRoutes implements AdminRoutes {
         }
         ArrayNode entries = JSON.arrayNode();
         for (InboxEntry e : store.list(q)) {
-            entries.add(InboxJson.summary(e, false));
+            entries.add(withConsumer(inbox, InboxJson.summary(e, false), e));
         }
         ObjectNode out = JSON.objectNode();
         out.set("entries", entries);
@@ -75,18 +79,31 @@ public final class InboxRoutes implements AdminRoutes {
         return AdminResponse.json(out);
     }
 
+    /**
+     * Flags an entry whose consumer this server does not have ({@code "consumerMissing": true}; absent otherwise, so
+     * that an entry reads the same as in {@code inbox list --json}): it stays pending (a target was removed).
+     */
+    private static ObjectNode withConsumer(Inbox inbox, ObjectNode json, InboxEntry e) {
+        if (e.consumer() != null && !e.consumer().isEmpty() && !inbox.delivers(e.consumer(), e.method())) {
+            json.put("consumerMissing", true);
+        }
+        return json;
+    }
+
     private AdminResponse detail(AdminRequest r) throws SQLException {
-        InboxStore store = stores.get();
+        Inbox inbox = inboxes.get();
+        InboxStore store = inbox.store();
         Optional<Long> id = id(r);
         Optional<InboxEntry> e = id.isEmpty() ? Optional.empty() : store.get(id.get());
         if (e.isEmpty()) {
             return AdminResponse.error(404, "no inbox entry " + r.pathParam(0));
         }
-        return AdminResponse.json(InboxJson.detail(e.get(), r.queryParam("reveal").filter("true"::equals).isPresent()));
+        return AdminResponse.json(withConsumer(inbox,
+                InboxJson.detail(e.get(), r.queryParam("reveal").filter("true"::equals).isPresent()), e.get()));
     }
 
     private AdminResponse change(AdminRequest r, ManualChange action) throws SQLException {
-        InboxStore store = stores.get();
+        InboxStore store = inboxes.get().store();
         Optional<Long> id = id(r);
         if (id.isEmpty()) {
             return AdminResponse.error(404, "no inbox entry " + r.pathParam(0));

@@ -41,9 +41,10 @@ public final class InboxStore implements AutoCloseable {
     private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {
     };
     private static final String COLUMNS = "id, received_at, raw_method, method, app_key, customer_id, format, params,"
-            + " content_type, body, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at";
+            + " content_type, body, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at,"
+            + " consumer";
     private static final String SUMMARY_COLUMNS = "id, received_at, raw_method, method, app_key, customer_id, format,"
-            + " content_type, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at";
+            + " content_type, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at, consumer";
     private static final String PENDING = "('new', 'failed', 'processing')";
 
     /** The two databases differ in little: where the schema lives, and row locks. */
@@ -214,8 +215,8 @@ public final class InboxStore implements AutoCloseable {
             List<Appended> results = new ArrayList<>(entries.size());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO qimen_inbox (received_at, raw_method,"
                     + " method, app_key, customer_id, format, params, content_type, body, remote, business_key,"
-                    + " content_hash, status, attempts, next_attempt_at, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?)"
+                    + " content_hash, status, attempts, next_attempt_at, updated_at, consumer)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?, ?)"
                     + " ON CONFLICT (method, app_key, customer_id, business_key) DO NOTHING RETURNING id")) {
                 for (NewEntry e : entries) {
                     long now = e.received().toEpochMilli();
@@ -233,6 +234,7 @@ public final class InboxStore implements AutoCloseable {
                     ps.setString(12, e.contentHash());
                     ps.setLong(13, now);
                     ps.setLong(14, now);
+                    ps.setString(15, e.consumer());
                     Appended result;
                     try (ResultSet rs = ps.executeQuery()) {
                         result = rs.next() ? new Appended(rs.getLong(1), false, e.received(), true) : null;
@@ -323,20 +325,29 @@ public final class InboxStore implements AutoCloseable {
     }
 
     /**
-     * Claims up to {@code max} entries due for delivery for the given methods — new, failed and due, or processing
-     * with an expired lease (their server died) — and counts the attempt. On PostgreSQL rows locked by another
+     * Claims up to {@code max} entries due for delivery to the given consumers — new, failed and due, or processing
+     * with an expired lease (their server died) — and counts the attempt. {@code consumers} are matched whole
+     * ({@code target:erp}); entries for the inbox handler ({@link InboxConsumer#HANDLER}) only for the methods in
+     * {@code handlerMethods}, the ones an installed inbox handler claims. On PostgreSQL rows locked by another
      * server's claim are skipped, so each entry goes to one server. Each claimed row is marked
      * {@code claimPrefix + id}: {@link #claimToken} — only that claim can complete or fail it, so a claim whose lease
      * ran out (and was taken again) cannot overwrite what the newer one decides.
      */
-    public List<InboxEntry> claim(Collection<String> methods, int max, Instant now, Duration lease, String claimPrefix)
-            throws SQLException {
-        if (methods.isEmpty() || max <= 0) {
+    public List<InboxEntry> claim(Collection<String> consumers, Collection<String> handlerMethods, int max, Instant now,
+                                  Duration lease, String claimPrefix) throws SQLException {
+        if ((consumers.isEmpty() && handlerMethods.isEmpty()) || max <= 0) {
             return List.of();
         }
-        String in = String.join(", ", java.util.Collections.nCopies(methods.size(), "?"));
+        List<String> who = new ArrayList<>();
+        if (!consumers.isEmpty()) {
+            who.add("consumer IN (" + marks(consumers.size()) + ")");
+        }
+        if (!handlerMethods.isEmpty()) {
+            who.add("(consumer = '" + InboxConsumer.HANDLER + "' AND method IN (" + marks(handlerMethods.size()) + "))");
+        }
         String sql = "UPDATE qimen_inbox SET status = 'processing', attempts = attempts + 1,"
-                + " locked_by = ? || CAST(id AS TEXT), locked_until = ?, updated_at = ? WHERE id IN (SELECT id FROM qimen_inbox WHERE method IN (" + in + ")"
+                + " locked_by = ? || CAST(id AS TEXT), locked_until = ?, updated_at = ? WHERE id IN (SELECT id FROM qimen_inbox"
+                + " WHERE (" + String.join(" OR ", who) + ")"
                 + " AND ((status IN ('new', 'failed') AND next_attempt_at <= ?) OR (status = 'processing' AND locked_until < ?))"
                 + " ORDER BY next_attempt_at, id LIMIT ?" + dialect.lockForClaim + ") RETURNING " + COLUMNS;
         long nowMs = now.toEpochMilli();
@@ -347,7 +358,10 @@ public final class InboxStore implements AutoCloseable {
                 ps.setString(i++, claimPrefix);
                 ps.setLong(i++, nowMs + lease.toMillis());
                 ps.setLong(i++, nowMs);
-                for (String m : methods) {
+                for (String m : consumers) {
+                    ps.setString(i++, m);
+                }
+                for (String m : handlerMethods) {
                     ps.setString(i++, m);
                 }
                 ps.setLong(i++, nowMs);
@@ -362,6 +376,47 @@ public final class InboxStore implements AutoCloseable {
             claimed.sort(java.util.Comparator.comparingLong(InboxEntry::id));
             return claimed;
         });
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+
+    /** Methods of entries stored before the consumer column existed (their consumer is NULL). */
+    public List<String> unassignedMethods() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT DISTINCT method FROM qimen_inbox WHERE consumer IS NULL");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** Gives the entries of {@code method} stored before the consumer column existed their consumer. */
+    public int assign(String method, String consumer) throws SQLException {
+        return update("UPDATE qimen_inbox SET consumer = ? WHERE consumer IS NULL AND method = ?",
+                Objects.requireNonNull(consumer, "consumer"), method);
+    }
+
+    /** Entries not yet done or dead, by consumer and method. */
+    public record PendingCount(String consumer, String method, long count) {
+    }
+
+    /** Entries not yet done or dead for some consumer (the inbox API's are left out), by consumer and method. */
+    public List<PendingCount> pendingByConsumer() throws SQLException {
+        List<PendingCount> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT consumer, method, COUNT(*) FROM qimen_inbox WHERE status IN "
+                     + PENDING + " AND consumer <> '' GROUP BY consumer, method");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new PendingCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+            }
+        }
+        return out;
     }
 
     /** What a claim made with {@code claimPrefix} wrote on entry {@code id}. */
@@ -482,6 +537,10 @@ public final class InboxStore implements AutoCloseable {
             sql.append(" AND method = ?");
             args.add(q.method());
         }
+        if (q.consumer() != null) {
+            sql.append(" AND consumer = ?");
+            args.add(q.consumer());
+        }
         if (q.since() != null) {
             sql.append(" AND received_at >= ?");
             args.add(q.since().toEpochMilli());
@@ -574,7 +633,7 @@ public final class InboxStore implements AutoCloseable {
                 Map.of(), rs.getString("content_type"), new byte[0], rs.getString("remote"),
                 rs.getString("business_key"), InboxStatus.parse(rs.getString("status")), rs.getInt("attempts"),
                 rs.getString("last_error"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getString("consumer"));
     }
 
     private static InboxEntry row(ResultSet rs) throws SQLException {
@@ -583,7 +642,7 @@ public final class InboxStore implements AutoCloseable {
                 fromJson(rs.getString("params")), rs.getString("content_type"), rs.getBytes("body"), rs.getString("remote"),
                 rs.getString("business_key"), InboxStatus.parse(rs.getString("status")), rs.getInt("attempts"),
                 rs.getString("last_error"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
+                Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getString("consumer"));
     }
 
     private static String toJson(Map<String, String> params) {

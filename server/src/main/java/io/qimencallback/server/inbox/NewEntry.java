@@ -7,11 +7,12 @@ import java.util.Objects;
 
 /**
  * A verified call about to be stored. {@code params} keeps its order (the gateway's), without {@code sign};
- * {@code contentHash} tells a true redelivery from a different call under the same business key.
+ * {@code contentHash} tells a true redelivery from a different call under the same business key; {@code consumer} is who
+ * it is for ({@link InboxConsumer}).
  */
 public record NewEntry(Instant received, String rawMethod, String method, String appKey, String customerId,
                        String format, Map<String, String> params, String contentType, byte[] body, String remote,
-                       String businessKey, String contentHash) {
+                       String businessKey, String contentHash, String consumer) {
     public NewEntry {
         Objects.requireNonNull(received, "received");
         Objects.requireNonNull(rawMethod, "rawMethod");
@@ -23,5 +24,6 @@ public record NewEntry(Instant received, String rawMethod, String method, String
         body = body.clone();
         Objects.requireNonNull(businessKey, "businessKey");
         Objects.requireNonNull(contentHash, "contentHash");
+        Objects.requireNonNull(consumer, "consumer");
     }
 }

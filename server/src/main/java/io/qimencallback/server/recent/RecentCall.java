@@ -16,7 +16,8 @@ import java.util.Objects;
  * One call on the public port as the debug console shows it. Kept raw — query string and body bytes as received —
  * so that recording costs a few references; parameters are decoded, and personal data masked, only when shown.
  *
- * @param id          short and unique within this server's life
+ * @param id          the call's id ({@link io.qimencallback.server.call.CallContext#id()}): the access log's
+ *                    {@code id=}, and a {@code system-error}'s error id
  * @param time        when the request was received
  * @param method      the {@code method} parameter as sent; {@code null} when unknown
  * @param appKey      may be {@code null}
@@ -24,6 +25,8 @@ import java.util.Objects;
  * @param outcome     {@code success}, an error code, a handler's own code, or {@code http-413} and the like for
  *                    requests the HTTP layer refused
  * @param message     the answer's message; {@code null} for HTTP refusals
+ * @param error       what went wrong in the handler — its exception's class and message, masked — or where it was
+ *                    stuck at the deadline; {@code null} when nothing did. Never part of the answer.
  * @param latencyMillis from receipt to the answer
  * @param remote      the caller (the TCP peer, or the client behind a trusted proxy)
  * @param format      {@code xml} or {@code json}; {@code null} for HTTP refusals
@@ -37,7 +40,7 @@ import java.util.Objects;
  *                    empty for HTTP refusals
  */
 public record RecentCall(String id, Instant time, String method, String appKey, String customerId, String outcome,
-                         String message, double latencyMillis, String remote, String format, String contentType,
+                         String message, String error, double latencyMillis, String remote, String format, String contentType,
                          String rawQuery, byte[] body, int bodyLength, String httpMethod, String host,
                          byte[] answer) {
     /** Body (and answer) bytes kept per call. */
@@ -101,7 +104,7 @@ public record RecentCall(String id, Instant time, String method, String appKey, 
 
     @Override
     public String toString() {
-        return "RecentCall[" + id + " " + method + " " + outcome + "]"; // never parameters or body
+        return "RecentCall[" + id + " " + method + " " + outcome + "]"; // never parameters, body or error
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.qimencallback.server.recent;
 
 import io.qimencallback.protocol.internal.http.RawRequest;
+import io.qimencallback.server.call.ErrorIds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,9 +19,13 @@ public final class RecentCalls {
     private static final byte[] NO_ANSWER = new byte[0];
 
     private final int capacity;
-    private final AtomicReferenceArray<RecentCall> slots;
-    /** The sequence number of the next call; a call's id is its number in base 36. */
+    private final AtomicReferenceArray<Slot> slots;
+    /** The sequence number of the next call: where it goes in the ring. */
     private final AtomicLong next = new AtomicLong(1);
+
+    /** A call and its sequence number, which tells a slot's current call from one being overwritten. */
+    private record Slot(long seq, RecentCall call) {
+    }
 
     /** @param capacity calls kept; 0 keeps none */
     public RecentCalls(int capacity) {
@@ -44,9 +49,19 @@ public final class RecentCalls {
         return capacity;
     }
 
-    /** What a call was; everything but the request may be {@code null} when unknown. */
+    /**
+     * What a call was; everything but the request may be {@code null} when unknown.
+     *
+     * @param id    the call's id; {@code null}: a new one (an HTTP refusal has no call context)
+     * @param error the handler's failure as the console shows it (masked), or {@code null}
+     */
     public record Outcome(String method, String appKey, String customerId, String outcome, String message,
-                          String remote, String format) {
+                          String remote, String format, String id, String error) {
+        /** An outcome without an id of its own (a new one is made) and without an error. */
+        public Outcome(String method, String appKey, String customerId, String outcome, String message,
+                       String remote, String format) {
+            this(method, appKey, customerId, outcome, message, remote, format, null, null);
+        }
     }
 
     /** Records a call that got no Qimen answer (an HTTP refusal). */
@@ -69,8 +84,9 @@ public final class RecentCalls {
             byte[] body = raw.body();
             byte[] kept = cap(body);
             byte[] answered = answer == null ? NO_ANSWER : cap(answer);
-            add(seq -> new RecentCall(Long.toString(seq, 36), raw.receivedAt(), what.method(), what.appKey(),
-                    what.customerId(), what.outcome(), what.message(), latencyNanos / 1e6,
+            String id = what.id() != null ? what.id() : ErrorIds.next();
+            add(new RecentCall(id, raw.receivedAt(), what.method(), what.appKey(),
+                    what.customerId(), what.outcome(), what.message(), what.error(), latencyNanos / 1e6,
                     what.remote() != null ? what.remote() : raw.peerAddress(), what.format(),
                     raw.headers().get("Content-Type"), raw.rawQuery(), kept, body.length,
                     raw.httpMethod(), raw.headers().get("Host"), answered));
@@ -83,10 +99,9 @@ public final class RecentCalls {
         return bytes.length > RecentCall.MAX_BODY_BYTES ? Arrays.copyOf(bytes, RecentCall.MAX_BODY_BYTES) : bytes;
     }
 
-    /** Adds a call built from its sequence number. */
-    void add(java.util.function.LongFunction<RecentCall> call) {
+    void add(RecentCall call) {
         long seq = next.getAndIncrement();
-        slots.set((int) (seq % capacity), call.apply(seq));
+        slots.set((int) (seq % capacity), new Slot(seq, call));
     }
 
     /** Up to {@code limit} calls, newest first. */
@@ -94,31 +109,30 @@ public final class RecentCalls {
         List<RecentCall> out = new ArrayList<>(Math.min(limit, capacity));
         long newest = next.get() - 1;
         for (long seq = newest; seq >= 1 && seq > newest - capacity && out.size() < limit; seq--) {
-            RecentCall c = slots.get((int) (seq % capacity));
+            Slot s = slots.get((int) (seq % capacity));
             // a slot being rewritten by a newer call, or not yet written, is skipped
-            if (c != null && c.id().equals(Long.toString(seq, 36))) {
-                out.add(c);
+            if (s != null && s.seq() == seq) {
+                out.add(s.call());
             }
         }
         return out;
     }
 
-    /** A call by id, while it is still kept. */
+    /**
+     * A call by id, while it is still kept. Ids are the calls' own (random), so the ring is searched: a few hundred
+     * comparisons on the admin port's worker, nothing on the path of a call.
+     */
     public Optional<RecentCall> find(String id) {
-        if (capacity == 0 || id == null || id.isEmpty() || id.length() > 12) {
+        if (capacity == 0 || id == null || id.isEmpty() || id.length() > 32) {
             return Optional.empty();
         }
-        long seq;
-        try {
-            seq = Long.parseLong(id, 36);
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+        for (int i = 0; i < capacity; i++) {
+            Slot s = slots.get(i);
+            if (s != null && s.call().id().equals(id)) {
+                return Optional.of(s.call());
+            }
         }
-        if (seq < 1) {
-            return Optional.empty();
-        }
-        RecentCall c = slots.get((int) (seq % capacity));
-        return c != null && c.id().equals(id) ? Optional.of(c) : Optional.empty();
+        return Optional.empty();
     }
 
     /** Calls kept now. */

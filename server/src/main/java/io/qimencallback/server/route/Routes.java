@@ -35,10 +35,11 @@ public final class Routes {
 
     /**
      * The push APIs: documents and reports a sender hands over and only needs acknowledged (ERP–WMS create, confirm,
-     * cancel, report and synchronize calls, their batch forms, updates and notifications).
+     * cancel, report and synchronize calls, their batch forms, updates and notifications; WangDianTong's
+     * {@code wdt.trade.push} and the like).
      */
     public static final String DEFAULT_INBOX_METHODS = "*.create,*.batchcreate,*.confirm,*.batchconfirm,*.cancel,"
-            + "*.report,*.batchreport,*.synchronize,*.batchsynchronize,*.update,*.notify,*.pending";
+            + "*.report,*.batchreport,*.synchronize,*.batchsynchronize,*.update,*.notify,*.pending,*.push";
 
     /**
      * Standard Qimen APIs that keep their own metrics label when a glob takes them: the ERP–WMS interfaces and the

@@ -122,7 +122,13 @@ public final class SelfTest {
             return new Verdict(api, Check.SIGNED, Verdict.Result.FAIL, "a complete call was refused: "
                     + AnswerShape.flagAndCode(r));
         }
-        // e.g. invalid-method from a service with no handler for this API: the signature itself was accepted
+        if (code.equals(ErrorCode.INVALID_METHOD.code())) {
+            // the signature was checked and accepted; the service just answers nothing for this API (by default a
+            // query has no route until one forwards it): not a signature problem, but worth saying plainly
+            return new Verdict(api, Check.SIGNED, Verdict.Result.PASS, Verdict.NO_ROUTE + ": signature accepted, but"
+                    + " the service answers nothing for this API (a query needs a handler or a routes line"
+                    + " 'forward <target>'); well-formed, " + format);
+        }
         return new Verdict(api, Check.SIGNED, Verdict.Result.PASS, "note: answered " + AnswerShape.flagAndCode(r)
                 + "; well-formed, " + format + ", signature accepted");
     }

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 public final class Targets implements AutoCloseable {
     /** Every kind of target the server knows. */
     public static final List<TargetType> TYPES = List.of(
+            new io.qimencallback.server.target.http.HttpTargetType(),
             new io.qimencallback.server.target.rabbitmq.RabbitMqTargetType());
 
     private final Map<String, Target> byName;

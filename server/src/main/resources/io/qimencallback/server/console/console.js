@@ -28,6 +28,14 @@
       'col.status': 'Status',
       'col.attempts': 'Attempts',
       'col.lastError': 'Last error',
+      'col.consumer': 'For',
+      'tab.routes': 'Routes',
+      'col.order': '#', 'col.methods': 'Methods', 'col.route': 'Where they go', 'col.origin': 'Written in',
+      'routes.note': 'Where a verified call goes, by its normalized method: the first line that matches decides.',
+      'consumer.api': 'inbox API', 'consumer.handler': 'inbox handler', 'consumer.target': 'target {0}',
+      'consumer.unassigned': 'not assigned yet',
+      'consumer.missing': '{0} — not configured on this server: kept pending until it is back',
+      'f.consumer': 'for',
       'status.all': 'all',
       'status.new': 'new',
       'status.processing': 'processing',
@@ -64,6 +72,7 @@
       'f.id': 'id', 'f.received': 'received', 'f.outcome': 'outcome', 'f.message': 'message',
       'f.latency': 'latency', 'f.appKey': 'app_key', 'f.customerId': 'customerId', 'f.remote': 'remote',
       'f.format': 'format', 'f.contentType': 'content type', 'f.bodyBytes': 'body bytes', 'f.errorId': 'error id',
+      'f.error': 'error',
       'f.rawMethod': 'method as sent', 'f.businessKey': 'business key', 'f.status': 'status',
       'f.attempts': 'attempts', 'f.lastError': 'last error', 'f.nextAttempt': 'next attempt',
       'f.updated': 'last change', 'f.bodyBytesInbox': 'body bytes',
@@ -77,8 +86,8 @@
           + 'or the request changed on the way.',
       'sig.link': 'See its diagnosis',
       'sig.linkNone': 'Signature diagnostics (none kept for this call: diagnostics off, or it is too old)',
-      'sysErr.notice': 'Internal error (system-error) with error id {0}. The console does not keep its cause: '
-          + 'the server log has the stack trace on the line "system-error id={0}".',
+      'sysErr.notice': 'Internal error (system-error) with error id {0}: its cause is under “error” (masked; the '
+          + 'caller was answered only the id). The server log has the stack trace on the line "system-error id={0}".',
       'copied': 'Copied ({0} bytes). Save it as a file and run: java -jar qimen-server.jar verify FILE',
       'copyFailed': 'Cannot copy: {0}',
       'notUtf8': 'the body is not UTF-8 text; use “Download .http” for the exact bytes',
@@ -153,6 +162,7 @@
       'f.id': '编号', 'f.received': '接收时间', 'f.outcome': '结果', 'f.message': '消息',
       'f.latency': '耗时', 'f.appKey': 'app_key', 'f.customerId': 'customerId', 'f.remote': '来源地址',
       'f.format': '格式', 'f.contentType': 'Content-Type', 'f.bodyBytes': '请求体字节数', 'f.errorId': '错误编号',
+      'f.error': '错误',
       'f.rawMethod': '原始 method', 'f.businessKey': '业务单号', 'f.status': '状态',
       'f.attempts': '投递次数', 'f.lastError': '最近错误', 'f.nextAttempt': '下次投递',
       'f.updated': '最近变更', 'f.bodyBytesInbox': '请求体字节数',
@@ -165,7 +175,7 @@
       'sig.notice': '签名不匹配（sign-check-failure）：网关用了另一个密钥签名，或请求在途中被改动。',
       'sig.link': '查看签名诊断',
       'sig.linkNone': '签名诊断（没有此调用的诊断：诊断未开启，或已过期）',
-      'sysErr.notice': '服务器内部错误（system-error），错误编号 {0}。控制台不保存原因：'
+      'sysErr.notice': '服务器内部错误（system-error），错误编号 {0}：原因见“错误”一项（已脱敏；调用方只收到编号）。'
           + '服务器日志中 “system-error id={0}” 一行有堆栈。',
       'copied': '已复制（{0} 字节）。保存为文件后运行：java -jar qimen-server.jar verify 文件',
       'copyFailed': '无法复制：{0}',
@@ -184,7 +194,15 @@
       'done.ack': '条目 {0} 已确认（状态 {1}）。',
       'done.replay': '条目 {0} 已重放（状态 {1}）。',
       'refused.retry': '重试被拒绝：{0}', 'refused.ack': '确认被拒绝：{0}', 'refused.replay': '重放被拒绝：{0}',
-      'inbox.none': '没有条目。'
+      'inbox.none': '没有条目。',
+      'col.consumer': '投递给',
+      'tab.routes': '路由',
+      'col.order': '#', 'col.methods': '方法', 'col.route': '去向', 'col.origin': '配置位置',
+      'routes.note': '已验签的调用按规范化方法名决定去向：第一条匹配的规则生效。',
+      'consumer.api': '收件箱 API', 'consumer.handler': '收件箱处理器', 'consumer.target': '目标 {0}',
+      'consumer.unassigned': '尚未分配',
+      'consumer.missing': '{0} — 本服务器未配置：保持待投递，直到它恢复',
+      'f.consumer': '投递给'
     }
   };
 
@@ -436,7 +454,7 @@
     const received = fullTime(c.time);
     fields($('call-summary'), [
       ['f.id', c.id], ['f.received', received], ['f.outcome', c.outcome], ['f.message', c.message],
-      ['f.errorId', c.errorId], ['f.latency', c.latencyMs.toFixed(2) + ' ms'], ['f.appKey', c.appKey],
+      ['f.error', c.error], ['f.errorId', c.errorId], ['f.latency', c.latencyMs.toFixed(2) + ' ms'], ['f.appKey', c.appKey],
       ['f.customerId', c.customerId], ['f.remote', c.remote], ['f.format', c.format],
       ['f.contentType', c.contentType], ['f.bodyBytes', c.bodyLength]
     ]);
@@ -602,7 +620,32 @@
     }
   }
 
+  // ---- routes -----------------------------------------------------------------------------------------------
+  async function loadRoutes() {
+    const r = await getJson('/api/routes');
+    if (r.status !== 200 || !r.body) return;
+    const tbody = $('routes-body');
+    clear(tbody);
+    (r.body.routes || []).forEach((line, i) => {
+      const tr = el('tr');
+      tr.appendChild(el('td', i + 1, 'c-order num'));
+      tr.appendChild(cell(line.methods, 'c-methods trunc mono'));
+      tr.appendChild(cell(line.route, 'c-route trunc mono'));
+      tr.appendChild(cell(line.origin || '', 'c-origin trunc'));
+      tbody.appendChild(tr);
+    });
+  }
+
   // ---- inbox ------------------------------------------------------------------------------------------------
+  /** Who an entry is for, in words: a target, the inbox handler, or the inbox API (kept for it). */
+  function consumerText(e) {
+    const c = e.consumer;
+    const who = c === null || c === undefined ? t('consumer.unassigned')
+        : c === '' ? t('consumer.api') : c === 'handler' ? t('consumer.handler')
+        : c.startsWith('target:') ? t('consumer.target', c.substring(7)) : c;
+    return e.consumerMissing ? t('consumer.missing', who) : who;
+  }
+
   async function probeInbox() {
     const r = await getJson('/api/inbox?limit=1');
     state.inboxAvailable = r.status === 200;
@@ -628,6 +671,7 @@
       tr.appendChild(cell(e.method, 'c-method trunc mono'));
       tr.appendChild(cell(e.customerId || '', 'c-customer trunc'));
       tr.appendChild(cell(e.businessKey || '', 'c-key trunc'));
+      tr.appendChild(cell(consumerText(e), 'c-consumer trunc' + (e.consumerMissing ? ' error-text' : '')));
       tr.appendChild(cell(e.status, 'c-outcome trunc outcome ' + outcomeClass(e.status)));
       tr.appendChild(el('td', e.attempts, 'c-attempts num'));
       tr.appendChild(cell(e.lastError || '', 'c-error trunc error-text'));
@@ -638,7 +682,7 @@
     if (entries.length === 0) {
       const tr = el('tr');
       const td = el('td', t('inbox.none'), 'hint');
-      td.colSpan = 8;
+      td.colSpan = 9;
       tr.appendChild(td);
       tbody.appendChild(tr);
     }
@@ -680,7 +724,8 @@
     $('inbox-title').title = e.method;
     // the delivery history as the store keeps it: one status, its attempt count, the last error and the times
     fields($('inbox-delivery'), [
-      ['f.status', e.status], ['f.attempts', String(e.attempts)], ['f.lastError', e.lastError],
+      ['f.consumer', consumerText(e)], ['f.status', e.status], ['f.attempts', String(e.attempts)],
+      ['f.lastError', e.lastError],
       ['f.received', fullTime(e.received)], ['f.updated', fullTime(e.updated)],
       ['f.nextAttempt', e.status === 'new' || e.status === 'failed' ? fullTime(e.nextAttemptAt) : null]
     ]);
@@ -729,7 +774,7 @@
     for (const b of document.querySelectorAll('.tabs [data-tab]')) {
       b.setAttribute('aria-selected', String(b.dataset.tab === name));
     }
-    for (const id of ['calls', 'signatures', 'inbox']) $(id).hidden = id !== name;
+    for (const id of ['calls', 'signatures', 'inbox', 'routes']) $(id).hidden = id !== name;
     refresh();
   }
 
@@ -738,6 +783,7 @@
       await loadStats();
       if (state.tab === 'calls') await loadCalls();
       else if (state.tab === 'signatures') await loadSignatures();
+      else if (state.tab === 'routes') await loadRoutes();
       else if (state.tab === 'inbox') {
         await loadInbox();
         if (state.entry) await loadInboxEntry(); // its status moves on (delivered, failed again)

@@ -85,7 +85,7 @@ class InboxCommandTest {
         Path data = dir.resolve("data");
         Path config = Files.writeString(dir.resolve("qimen.yml"), "data_dir: " + data + "\n");
         try (TestServer s = TestServer.start(c -> c.dataDir(data))) {
-            s.send(s.call("wdt.wms.stockout.sales.querywithdetail").customerId("A-VERY-LONG-CUSTOMER-ID-0001")
+            s.send(s.call("wdt.trade.push").customerId("A-VERY-LONG-CUSTOMER-ID-0001")
                     .jsonBody("{\"shop_no\":\"S1\"}"));
             s.send(s.call("deliveryorder.create").customerId("C1").xmlBody(Samples.text("deliveryorder.create.request.xml")));
 
@@ -94,7 +94,7 @@ class InboxCommandTest {
             List<String> lines = list.out().lines().toList();
             String header = lines.get(0);
             assertThat(header).startsWith("ID  ");
-            for (String column : List.of("METHOD", "CUSTOMER", "BUSINESS KEY", "STATUS", "TRY")) {
+            for (String column : List.of("METHOD", "CUSTOMER", "BUSINESS KEY", "FOR", "STATUS", "TRY")) {
                 int at = header.indexOf(column);
                 for (String row : lines.subList(1, 3)) {
                     assertThat(row.charAt(at - 1)).as("%s in\n%s", column, list.out()).isEqualTo(' ');

@@ -118,7 +118,7 @@ class InboxReplayTest {
                 + "</deliveryOrderCode></deliveryOrder></request>"));
         long id = store().list(InboxQuery.all()).get(0).id();
         Instant now = Instant.now();
-        assertThat(store().claim(List.of("deliveryorder.create"), 1, now, Duration.ofMinutes(5), "t#")).hasSize(1);
+        assertThat(store().claim(List.of(InboxConsumer.API), List.of(), 1, now, Duration.ofMinutes(5), "t#")).hasSize(1);
 
         assertThat(server.adminPost("/api/inbox/" + id + "/replay", "{}").statusCode()).isEqualTo(409);
         assertThat(store().replay(id, now.plus(Duration.ofMinutes(6)))).isEqualTo(InboxStore.Change.CHANGED);

@@ -59,9 +59,44 @@ class InboxStoreTest {
     }
 
     private static NewEntry entry(String app, String key, String body) {
-        return new NewEntry(Instant.now(), "taobao.qimen.entryorder.create", "entryorder.create", app, "C1", "xml",
-                Map.of("method", "taobao.qimen.entryorder.create"), "text/xml", body.getBytes(StandardCharsets.UTF_8),
-                "127.0.0.1", key, "sha256:" + body.hashCode());
+        return entry("entryorder.create", app, key, body, "target:t1");
+    }
+
+    private static NewEntry entry(String method, String app, String key, String body, String consumer) {
+        return new NewEntry(Instant.now(), "taobao.qimen." + method, method, app, "C1", "xml",
+                Map.of("method", "taobao.qimen." + method), "text/xml", body.getBytes(StandardCharsets.UTF_8),
+                "127.0.0.1", key, "sha256:" + body.hashCode(), consumer);
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void entriesAreClaimedByTheirConsumerAndInboxHandlerEntriesByMethod(String kind) throws Exception {
+        try (Opened o = open(kind)) {
+            InboxStore st = o.store();
+            long t1 = st.append(entry("entryorder.create", "app1", "A", "<a/>", "target:t1")).id();
+            long t2 = st.append(entry("entryorder.create", "app1", "B", "<b/>", "target:t2")).id();
+            long h = st.append(entry("stockout.confirm", "app1", "C", "<c/>", InboxConsumer.HANDLER)).id();
+            long other = st.append(entry("order.cancel", "app1", "D", "<d/>", InboxConsumer.HANDLER)).id();
+            long api = st.append(entry("returnorder.create", "app1", "E", "<e/>", InboxConsumer.API)).id();
+            Instant now = Instant.now();
+            Duration lease = Duration.ofMinutes(1);
+
+            assertThat(st.claim(List.of("target:t2"), List.of(), 10, now, lease, "x#"))
+                    .extracting(InboxEntry::id).containsExactly(t2);
+            assertThat(st.claim(List.of("target:t1"), List.of("stockout.confirm"), 10, now, lease, "y#"))
+                    .extracting(InboxEntry::id).containsExactly(t1, h);
+            assertThat(st.claim(List.of("target:t3"), List.of("entryorder.create"), 10, now, lease, "z#"))
+                    .as("a handler entry of another method, the API's, a target's").isEmpty();
+            assertThat(st.claim(List.of(), List.of(), 10, now, lease, "w#")).isEmpty();
+
+            assertThat(st.get(other).orElseThrow().consumer()).isEqualTo(InboxConsumer.HANDLER);
+            assertThat(st.get(api).orElseThrow().consumer()).isEqualTo(InboxConsumer.API);
+            assertThat(st.list(new InboxQuery(null, null, "target:t1", null, 0, 10))).extracting(InboxEntry::id)
+                    .containsExactly(t1);
+            assertThat(st.pendingByConsumer()).extracting(InboxStore.PendingCount::consumer)
+                    .containsExactlyInAnyOrder("target:t1", "target:t2", InboxConsumer.HANDLER, InboxConsumer.HANDLER);
+            assertThat(st.unassignedMethods()).isEmpty();
+        }
     }
 
     @ParameterizedTest
@@ -89,12 +124,12 @@ class InboxStoreTest {
         try (Opened o = open(kind)) {
             long id = o.store().append(entry("app1", "EO-2", "<a/>")).id();
             Instant t0 = Instant.now();
-            List<InboxEntry> first = o.store().claim(List.of("entryorder.create"), 5, t0, Duration.ofSeconds(1), "a/1#");
+            List<InboxEntry> first = o.store().claim(List.of("target:t1"), List.of(), 5, t0, Duration.ofSeconds(1), "a/1#");
             assertThat(first).extracting(InboxEntry::id).containsExactly(id);
-            assertThat(o.store().claim(List.of("entryorder.create"), 5, t0, Duration.ofSeconds(1), "b/1#"))
+            assertThat(o.store().claim(List.of("target:t1"), List.of(), 5, t0, Duration.ofSeconds(1), "b/1#"))
                     .as("leased").isEmpty();
 
-            List<InboxEntry> second = o.store().claim(List.of("entryorder.create"), 5, t0.plusSeconds(2),
+            List<InboxEntry> second = o.store().claim(List.of("target:t1"), List.of(), 5, t0.plusSeconds(2),
                     Duration.ofSeconds(60), "b/2#");
             assertThat(second).extracting(InboxEntry::attempts).containsExactly(2);
 
@@ -111,7 +146,7 @@ class InboxStoreTest {
     void anErrorWithControlCharactersIsStored(String kind) throws Exception {
         try (Opened o = open(kind)) {
             long id = o.store().append(entry("app1", "EO-3", "<a/>")).id();
-            o.store().claim(List.of("entryorder.create"), 1, Instant.now(), Duration.ofMinutes(1), "a/1#");
+            o.store().claim(List.of("target:t1"), List.of(), 1, Instant.now(), Duration.ofMinutes(1), "a/1#");
 
             assertThat(o.store().fail(id, InboxStore.claimToken("a/1#", id), "ERP said \u0000no\u0007\nsee log",
                     Instant.now(), true, Instant.now())).isTrue();

@@ -41,6 +41,12 @@ public final class ChildServer implements AutoCloseable {
     /** As {@link #start(Path, Map)}, with options for the child JVM (a small heap, say). */
     public static ChildServer start(Path dir, Map<String, String> env, java.util.List<String> jvmOptions)
             throws Exception {
+        return start(dir, env, jvmOptions, Main.class);
+    }
+
+    /** As {@link #start(Path, Map, java.util.List)}, running another main class (one that adds test targets, say). */
+    public static ChildServer start(Path dir, Map<String, String> env, java.util.List<String> jvmOptions,
+                                    Class<?> mainClass) throws Exception {
         int port = freePort();
         int admin = freePort();
         Path log = dir.resolve("server.log");
@@ -49,7 +55,7 @@ public final class ChildServer implements AutoCloseable {
         command.addAll(jvmOptions);
         // no -D: the child logs with the production configuration (the test JVM's quiet levels are
         // system properties of its own), and its log is part of what is tested
-        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

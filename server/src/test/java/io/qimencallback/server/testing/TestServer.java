@@ -1,5 +1,7 @@
 package io.qimencallback.server.testing;
 
+import io.qimencallback.server.target.TargetType;
+import io.qimencallback.server.target.Targets;
 import io.qimencallback.protocol.Samples;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.handler.QimenHandler;
@@ -64,6 +66,12 @@ public final class TestServer implements AutoCloseable {
     /** The inbox (on by default) keeps its SQLite file in a fresh directory, deleted on close, unless configured. */
     public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HandlerRegistry handlers,
                                    List<AdminRoutes> adminRoutes) {
+        return start(config, handlers, adminRoutes, Targets.TYPES);
+    }
+
+    /** With these kinds of target (test ones, say) for the {@code targets:} sections. */
+    public static TestServer start(UnaryOperator<ServerConfig.Builder> config, HandlerRegistry handlers,
+                                   List<AdminRoutes> adminRoutes, List<TargetType> targetTypes) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("qimen-test-");
@@ -75,7 +83,8 @@ public final class TestServer implements AutoCloseable {
                 .apps(AppSecrets.parse(APP_KEY + ":" + SECRET))
                 .dataDir(dataDir);
         try {
-            return new TestServer(QimenServer.start(config.apply(b).build(), handlers, adminRoutes), dataDir);
+            return new TestServer(QimenServer.start(config.apply(b).build(), handlers, adminRoutes, targetTypes),
+                    dataDir);
         } catch (RuntimeException e) {
             deleteTree(dataDir);
             throw e;
