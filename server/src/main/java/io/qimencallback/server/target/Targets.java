@@ -15,6 +15,7 @@ public final class Targets implements AutoCloseable {
     /** Every kind of target the server knows. */
     public static final List<TargetType> TYPES = List.of(
             new io.qimencallback.server.target.http.HttpTargetType(),
+            new io.qimencallback.server.target.rabbitmq.RabbitMqTargetType(),
             new io.qimencallback.server.target.kafka.KafkaTargetType());
 
     private final Map<String, Target> byName;
