@@ -1,7 +1,9 @@
 package io.qimencallback.server.client;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -26,9 +28,29 @@ public final class PemTrust {
     public static SSLContext context(Path pemFile) {
         Objects.requireNonNull(pemFile, "pemFile");
         try (InputStream in = Files.newInputStream(pemFile)) {
+            return context(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(pemFile + ": cannot read certificates: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(pemFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The same from the PEM text itself (a target's {@code ca_file}, read with the other settings).
+     *
+     * @throws IllegalArgumentException when the text holds no readable certificate; the message names no content
+     */
+    public static SSLContext fromPem(String pem) {
+        Objects.requireNonNull(pem, "pem");
+        return context(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static SSLContext context(InputStream in) {
+        try {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
-                throw new IllegalArgumentException(pemFile + ": no certificate");
+                throw new IllegalArgumentException("no certificate in it");
             }
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -42,7 +64,7 @@ public final class PemTrust {
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException(pemFile + ": cannot read certificates: " + e.getMessage(), e);
+            throw new IllegalArgumentException("not PEM certificates (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 }

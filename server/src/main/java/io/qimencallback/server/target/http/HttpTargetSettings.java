@@ -3,26 +3,16 @@ package io.qimencallback.server.target.http;
 import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.Section;
 import io.qimencallback.server.target.WebhookSignature;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The keys of one {@code type: http} section, checked at start (see {@link HttpTarget} for what each means). Errors
@@ -162,25 +152,10 @@ record HttpTargetSettings(String name, URI url, List<byte[]> keys, Duration time
 
     /** An SSL context trusting exactly the certificates of a PEM text (ca_file's content). */
     private static SSLContext trusting(String where, String pem) {
-        try (InputStream in = new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (certs.isEmpty()) {
-                throw new ConfigException(where + "ca_file: no certificate in it");
-            }
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                store.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(where + "ca_file: not a PEM certificate file (" + e.getClass().getSimpleName()
-                    + ")");
+        try {
+            return io.qimencallback.server.client.PemTrust.fromPem(pem);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + "ca_file: " + e.getMessage());
         }
     }
 

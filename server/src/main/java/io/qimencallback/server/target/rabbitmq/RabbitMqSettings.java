@@ -2,23 +2,17 @@ package io.qimencallback.server.target.rabbitmq;
 
 import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.Section;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A {@code rabbitmq} section, checked. See {@link RabbitMqTargetType} for the keys. The password never appears in
@@ -125,28 +119,17 @@ record RabbitMqSettings(String name, String host, int port, SSLContext tls, Stri
 
     /** The JVM's trust store, or only the PEM certificates of {@code ca_file}; host names are verified either way. */
     private static SSLContext sslContext(Optional<String> caPem, String where) {
+        if (caPem.isPresent()) {
+            try {
+                return io.qimencallback.server.client.PemTrust.fromPem(caPem.get());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where + ".ca_file: " + e.getMessage());
+            }
+        }
         try {
-            if (caPem.isEmpty()) {
-                return SSLContext.getDefault();
-            }
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(caPem.get().getBytes(StandardCharsets.US_ASCII)));
-            if (certs.isEmpty()) {
-                throw new ConfigException(where + ".ca_file: no certificate in it");
-            }
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                store.setCertificateEntry("ca-" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new ConfigException(where + ".ca_file: not PEM certificates (" + e.getClass().getSimpleName() + ")");
+            return SSLContext.getDefault();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new ConfigException(where + ": no default TLS context (" + e.getClass().getSimpleName() + ")");
         }
     }
 
