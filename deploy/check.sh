@@ -164,7 +164,7 @@ compgen -G "$WORK/inbox-tmp/sqlite-*" >/dev/null || fail "sqlite-jdbc's native l
 pass "signed call answered $(grep -o '<flag>[a-z]*</flag>' <<<"$out") \"$(grep -o 'stored as inbox entry [0-9]*' <<<"$out")\"; $IDATA/inbox.db written, native library extracted to java.io.tmpdir"
 out=$(QIMEN_DATA_DIR="$IDATA" java -Djava.io.tmpdir="$WORK/inbox-tmp" -jar "$JAR" inbox list 2>&1) \
     || { echo "$out"; fail "inbox list"; }
-grep -Eq '^1 +[0-9T:.-]+Z +deliveryorder\.create +CUST001 +DO20240520000123 +new ' <<<"$out" \
+grep -Eq '^1 +[0-9T:.-]+Z +deliveryorder\.create +CUST001 +DO20240520000123 +api +new ' <<<"$out" \
     || { echo "$out"; fail "inbox list does not show entry 1 (deliveryorder.create, CUST001, new)"; }
 pass "inbox list with the same QIMEN_DATA_DIR, beside the running server: $(grep -o 'in SQLite.*' <<<"$out")"
 out=$(send "http://127.0.0.1:$IPORT/qimen" --secret "$SECRET") || { echo "$out"; fail "redelivered call to the inbox server"; }
