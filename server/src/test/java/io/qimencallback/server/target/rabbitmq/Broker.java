@@ -97,10 +97,10 @@ final class Broker implements AutoCloseable {
 
     /**
      * Closes, from the broker's side, every connection whose client-provided name contains {@code name}; tries again
-     * for up to 10 s while there is none (a connection being opened is not listed yet).
+     * for up to 30 s while there is none (a connection being opened is not listed yet).
      */
     static int closeConnections(String name) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int closed;
         while ((closed = closeConnectionsOnce(name)) == 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);

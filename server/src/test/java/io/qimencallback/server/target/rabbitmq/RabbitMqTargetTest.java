@@ -307,7 +307,8 @@ class RabbitMqTargetTest {
                 for (Future<?> f : workers) {
                     f.get(120, TimeUnit.SECONDS);
                 }
-                assertThat(kills).isEqualTo(2);
+                assertThat(kills).as("connections closed; the broker lists now: %s",
+                        Broker.rabbitmqctl("-q", "list_connections", "name", "state", "client_properties")).isEqualTo(2);
             } finally {
                 pool.shutdownNow();
             }
