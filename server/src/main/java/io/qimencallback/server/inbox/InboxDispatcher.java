@@ -200,16 +200,19 @@ final class InboxDispatcher implements AutoCloseable {
         }
     }
 
-    /** Where an entry goes: a target's or an inbox handler's delivery. */
+    /** Where an entry goes: a target's or an inbox handler's delivery; answers where it went. */
     @FunctionalInterface
     private interface Delivery {
-        void deliver(InboxDelivery d) throws Exception;
+        String deliver(InboxDelivery d) throws Exception;
     }
 
     private Delivery deliveryFor(InboxEntry e) {
         if (InboxConsumer.HANDLER.equals(e.consumer())) {
             InboxHandler h = handlers.findInbox(e.method()).orElse(null);
-            return h == null ? null : h::deliver;
+            return h == null ? null : d -> {
+                h.deliver(d);
+                return "inbox handler " + h.name();
+            };
         }
         Target t = InboxConsumer.targetName(e.consumer()).flatMap(targets::get).orElse(null);
         return t == null ? null : t::deliver;

@@ -69,7 +69,8 @@ class RoutesTest {
                 }
 
                 @Override
-                public void deliver(InboxDelivery delivery) {
+                public String deliver(InboxDelivery delivery) {
+                    return "nowhere";
                 }
 
                 @Override

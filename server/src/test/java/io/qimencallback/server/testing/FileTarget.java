@@ -68,7 +68,7 @@ public final class FileTarget implements Target {
     }
 
     @Override
-    public void deliver(InboxDelivery d) throws Exception {
+    public String deliver(InboxDelivery d) throws Exception {
         // the envelope every target builds: it must be buildable from a stored entry
         Envelope.ofEntry(d.request(), d.entryId(), d.attempt(), d.businessKey());
         append("begin " + d.entryId() + " " + d.attempt() + " " + System.currentTimeMillis());
@@ -80,6 +80,7 @@ public final class FileTarget implements Target {
             throw new IllegalStateException(name + " refuses attempt " + d.attempt());
         }
         append("done " + d.entryId() + " " + d.attempt() + " " + d.request().method());
+        return "file " + file.getFileName();
     }
 
     private synchronized void append(String line) throws IOException {

@@ -34,6 +34,7 @@ public final class InboundCall {
 
     /** Beyond this many parameters a request is refused before it is decoded (a gateway call has a few dozen). */
     public static final int MAX_PARAMETERS = 1000;
+    private static final int MAX_NAME_IN_MESSAGE = 64;
 
     private InboundCall(RawRequest raw, ContentType contentType, Map<String, String> query, Map<String, String> params,
                         Map<String, String> formFields, SignatureBase signatureBase) {
@@ -79,10 +80,13 @@ public final class InboundCall {
         if (form) {
             List<String> problems = new ArrayList<>(1);
             UrlEncoding.forEachFormField(new String(raw.body(), cs), cs, (name, value) -> {
+                if (!problems.isEmpty()) {
+                    return; // the first problem is the answer
+                }
                 if (formFields.putIfAbsent(name, value) != null) {
-                    problems.add("form field '" + name + "' appears more than once");
+                    problems.add("form field " + quoted(name) + " appears more than once");
                 } else if (params.containsKey(name) && !params.get(name).equals(value)) {
-                    problems.add("form field '" + name + "' differs from the query parameter of the same name");
+                    problems.add("form field " + quoted(name) + " differs from the query parameter of the same name");
                 }
             });
             if (!problems.isEmpty()) {
@@ -93,6 +97,11 @@ public final class InboundCall {
         SignatureBase base = SignatureBase.of(params, ct.kind().signsBodyText() ? raw.body() : null, cs);
         return new InboundCall(raw, ct, Collections.unmodifiableMap(query), Collections.unmodifiableMap(params),
                 Collections.unmodifiableMap(formFields), base);
+    }
+
+    /** A field name for an error message: the caller chose it, so it is capped to keep the message short. */
+    private static String quoted(String name) {
+        return "'" + (name.length() > MAX_NAME_IN_MESSAGE ? name.substring(0, MAX_NAME_IN_MESSAGE) + "…" : name) + "'";
     }
 
     /** The form fields, for form posts (each is also in {@link #params()}); empty otherwise. */

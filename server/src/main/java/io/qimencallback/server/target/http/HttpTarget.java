@@ -151,7 +151,7 @@ public final class HttpTarget implements Target {
 
     /** Blocks this (delivery) thread until the target answers; 2xx = done. */
     @Override
-    public void deliver(InboxDelivery delivery) throws Exception {
+    public String deliver(InboxDelivery delivery) throws Exception {
         Objects.requireNonNull(delivery, "delivery");
         long start = System.nanoTime();
         byte[] payload = Envelope.ofEntry(delivery.request(), delivery.entryId(), delivery.attempt(),
@@ -182,6 +182,7 @@ public final class HttpTarget implements Target {
         if (outcome != Outcome.OK) {
             throw new DeliveryFailed("target " + name() + " answered HTTP " + response.statusCode());
         }
+        return "HTTP " + response.statusCode();
     }
 
     /** A delivery that did not reach the target; the message is short and carries no body. */

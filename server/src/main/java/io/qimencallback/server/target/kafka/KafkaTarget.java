@@ -62,7 +62,7 @@ final class KafkaTarget implements Target {
     }
 
     @Override
-    public void deliver(InboxDelivery delivery) throws Exception {
+    public String deliver(InboxDelivery delivery) throws Exception {
         Objects.requireNonNull(delivery, "delivery");
         QimenRequest r = delivery.request();
         String topic = topics.topicFor(r.method());
@@ -88,8 +88,9 @@ final class KafkaTarget implements Target {
         metrics.published();
         try {
             long left = budget - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            ack.get(Math.max(left, 1), TimeUnit.MILLISECONDS);
+            RecordMetadata written = ack.get(Math.max(left, 1), TimeUnit.MILLISECONDS);
             metrics.confirmed(System.nanoTime() - start);
+            return "topic " + written.topic() + " partition " + written.partition() + " offset " + written.offset();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             metrics.failed(classify(cause));

@@ -136,7 +136,7 @@ final class RabbitMqTarget implements Target {
     }
 
     @Override
-    public void deliver(InboxDelivery delivery) throws Exception {
+    public String deliver(InboxDelivery delivery) throws Exception {
         Objects.requireNonNull(delivery, "delivery");
         if (closed) {
             throw new Failed(where() + "closed (the server is stopping)");
@@ -166,6 +166,7 @@ final class RabbitMqTarget implements Target {
                 throw new Failed(where() + "the broker refused the message (basic.nack)");
             }
             metrics.confirmed(System.nanoTime() - start);
+            return "exchange " + settings.exchange() + ", routing key " + routingKey;
         } catch (TimeoutException e) {
             metrics.failed(Outcome.TIMEOUT);
             throw new Failed(where() + "no publisher confirm within " + settings.confirmTimeout().toMillis()
