@@ -34,7 +34,8 @@ import javax.net.ssl.SSLContext;
 final class FakeErp implements AutoCloseable {
 
     /** One request as received. */
-    record Received(String method, String path, Map<String, String> headers, byte[] body, int clientPort) {
+    record Received(String method, String path, Map<String, String> headers, byte[] body, int clientPort,
+                    String protocol) {
         String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -123,7 +124,7 @@ final class FakeErp implements AutoCloseable {
             x.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
             byte[] body = x.getRequestBody().readAllBytes();
             Received r = new Received(x.getRequestMethod(), x.getRequestURI().getPath(), headers, body,
-                    x.getRemoteAddress().getPort());
+                    x.getRemoteAddress().getPort(), x.getProtocol());
             received.add(r);
             answer.answer(r, x);
         } catch (Exception e) {

@@ -307,7 +307,8 @@ class HttpForwardTest {
             GatewayResponse r = query(s);
             assertThat(r.code()).isEqualTo("system-error");
             assertThat(s.admin("/metrics").body())
-                    .contains("qimen_target_requests_total{kind=\"forward\",outcome=\"error\",target=\"erp\"} 1.0");
+                    .contains("qimen_target_requests_total{kind=\"forward\",outcome=\"unreachable\",target=\"erp\"} 1.0")
+                    .contains("qimen_target_requests_total{kind=\"forward\",outcome=\"error\",target=\"erp\"} 0.0");
         }
     }
 
@@ -321,6 +322,13 @@ class HttpForwardTest {
                 assertThat(r.isSuccess()).as(r.text()).isTrue();
                 assertThat(r.text()).contains("<itemCode>A</itemCode>");
                 assertThat(FakeErp.signedWith(erp.last(), SECRET)).isTrue();
+                // http2 auto offers h2 by ALPN; this endpoint does not take it: HTTP/1.1, kept alive
+                for (int i = 0; i < 4; i++) {
+                    assertThat(query(s).isSuccess()).isTrue();
+                }
+                assertThat(erp.received()).hasSize(5).allSatisfy(q -> assertThat(q.protocol()).isEqualTo("HTTP/1.1"));
+                assertThat(erp.received().stream().map(FakeErp.Received::clientPort).distinct().count())
+                        .as("connections for five sequential forwards").isEqualTo(1);
             }
             // without the CA the endpoint's certificate is not trusted: no call reaches it
             int before = erp.received().size();
@@ -328,6 +336,24 @@ class HttpForwardTest {
                 assertThat(query(s).code()).isEqualTo("system-error");
             }
             assertThat(erp.received()).hasSize(before);
+        }
+    }
+
+    @Test
+    void anEndpointOfferingH2IsForwardedToOverHttp2OnOneConnection(@TempDir Path dir) throws Exception {
+        SelfSignedPem pem = SelfSignedPem.create(dir);
+        try (H2Erp erp = new H2Erp(dir.resolve("tls.p12"), STOCK);
+             TestServer s = server(target(erp.url(), "ca_file", pem.cert().toString()))) {
+            for (int i = 0; i < 3; i++) {
+                GatewayResponse r = query(s);
+                assertThat(r.isSuccess()).as(r.text()).isTrue();
+                assertThat(r.text()).contains("<itemCode>B</itemCode><quantity>7</quantity>");
+            }
+            // ALPN chose h2 and the client spoke it (the endpoint knows nothing else); one connection for all three
+            assertThat(erp.protocols()).containsExactly("h2");
+            assertThat(erp.connections()).isEqualTo(1);
+            assertThat(erp.bodies()).hasSize(3);
+            assertThat(JSON.readTree(erp.bodies().get(0)).path("normalizedMethod").asText()).isEqualTo("inventory.query");
         }
     }
 
