@@ -416,6 +416,53 @@ class HttpForwardTest {
     }
 
     @Test
+    void aFieldsTargetPassesOneAnswerThroughByItsHeader() throws Exception {
+        String xml = "<?xml version=\"1.0\" encoding=\"GBK\"?><!-- the ERP's --><response><message>库存</message>"
+                + "<code>0</code><flag>success</flag><items><item id=\"7\"><quantity>5</quantity></item></items>"
+                + "</response>";
+        try (FakeErp erp = FakeErp.http((r, x) -> {
+            x.getResponseHeaders().set("Qimen-Answer", "passthrough");
+            byte[] gbk = xml.getBytes(java.nio.charset.Charset.forName("GBK"));
+            x.getResponseHeaders().set("Content-Type", "text/xml;charset=GBK");
+            x.sendResponseHeaders(200, gbk.length);
+            x.getResponseBody().write(gbk);
+            x.close();
+        }); TestServer s = server(target(erp.url()))) {
+            GatewayResponse r = query(s);
+            assertThat(r.isSuccess()).as(r.text()).isTrue();
+            assertThat(r.message()).isEqualTo("库存");
+            // parsed and rendered anew: the server's flag, code, message order; the attribute became an element
+            assertThat(r.text()).contains("<flag>success</flag><code>0</code><message>库存</message><items><item>"
+                    + "<id>7</id><quantity>5</quantity></item></items>").doesNotContain("the ERP's");
+            // without the header the same target reads its answers as fields
+            erp.answer((q, x) -> FakeErp.send(x, 200, "text/xml", xml));
+            assertThat(query(s).code()).isEqualTo("system-error");
+        }
+    }
+
+    @Test
+    void aLargeAnswerWithoutAContentLengthArrivesWhole() throws Exception {
+        String blob = "库存".repeat(100_000); // 600 kB of UTF-8, under the default 1 MiB
+        String body = "{\"flag\":\"success\",\"blob\":\"" + blob + "\"}";
+        try (FakeErp erp = FakeErp.http((q, x) -> {
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(200, 0); // chunked
+            try (OutputStream out = x.getResponseBody()) {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                for (int at = 0; at < bytes.length; at += 7_000) {
+                    out.write(bytes, at, Math.min(7_000, bytes.length - at));
+                    out.flush();
+                }
+            }
+        }); TestServer s = server(target(erp.url()))) {
+            GatewayResponse r = s.send(s.call("inventory.query").format("json")
+                    .param("n", Integer.toString(CALLS.incrementAndGet())).xmlBody(QUERY));
+            assertThat(r.isSuccess()).as(r.text().substring(0, Math.min(300, r.text().length()))).isTrue();
+            assertThat(JSON.readTree(r.text()).path("response").path("blob").asText()).isEqualTo(blob);
+        }
+    }
+
+    @Test
     void aQueryWithNoRouteIsInvalidMethodNeverSuccess() {
         try (TestServer s = TestServer.start(c -> c)) {
             for (String method : new String[] {"taobao.qimen.inventory.query", "taobao.crm.order.detail.get",
