@@ -70,6 +70,13 @@ final class FakeErp implements AutoCloseable {
 
     /** HTTPS with the certificate in {@code p12} (a PKCS12 store, alias server, password test-only). */
     static FakeErp https(Path p12, Answer answer) throws Exception {
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        s.setHttpsConfigurator(new HttpsConfigurator(serverTls(p12)));
+        return new FakeErp(s, answer);
+    }
+
+    /** A server's TLS context presenting the certificate in {@code p12} (a {@code SelfSignedPem} store). */
+    static SSLContext serverTls(Path p12) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(p12)) {
             ks.load(in, "test-only".toCharArray());
@@ -78,9 +85,7 @@ final class FakeErp implements AutoCloseable {
         kmf.init(ks, "test-only".toCharArray());
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(kmf.getKeyManagers(), null, null);
-        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        s.setHttpsConfigurator(new HttpsConfigurator(tls));
-        return new FakeErp(s, answer);
+        return tls;
     }
 
     /** Answers {@code status} with a JSON body. */
