@@ -421,7 +421,14 @@ function handle(req, res, erp, keys, path, payload) {
   } catch (e) {
     if (!(e instanceof Refusal)) throw e;
     answer = { flag: 'failure', code: e.code, message: e.message };
+    if ('entryId' in env) {
+      // an inbox delivery: any 2xx marks the entry done, so a push not stored must not be answered 200;
+      // 422 has the inbox retry it and, at its last attempt, keep it as dead for someone to look at
+      log(`refused delivery (422): ${e.code}`);
+      return sendJson(res, 422, answer);
+    }
   }
+  // a forwarded call: its caller reads the refusal from the flag and code (a 4xx would be a system-error)
   return sendJson(res, 200, answer);
 }
 

@@ -365,6 +365,13 @@ class Handler(BaseHTTPRequestHandler):
             answer = self.server.erp.answer(env, self.headers["webhook-id"])
         except Refusal as r:
             answer = {"flag": "failure", "code": r.code, "message": r.message}
+            if "entryId" in env:
+                # an inbox delivery: any 2xx marks the entry done, so a push not stored must not be answered 200;
+                # 422 has the inbox retry it and, at its last attempt, keep it as dead for someone to look at
+                log(f"refused delivery (422): {r.code}")
+                self.send_json(422, answer)
+                return
+        # a forwarded call: its caller reads the refusal from the flag and code (a 4xx would be a system-error)
         self.send_json(200, answer)
 
     def read_body(self):

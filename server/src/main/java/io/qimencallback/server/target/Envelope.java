@@ -44,7 +44,10 @@ public final class Envelope {
 
     private static byte[] write(QimenRequest r, Long entryId, int attempt, String businessKey) {
         Objects.requireNonNull(r, "request");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + r.body().remaining() * 2);
+        // the body once (JSON escapes add little to XML or JSON text) and room for the rest: a too-small guess only
+        // grows the buffer, a too-large one is held for every call in flight
+        int body = r.body().remaining();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512 + body + body / 8);
         try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("callId", r.callId());

@@ -1,9 +1,9 @@
 package io.qimencallback.server.target.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -13,12 +13,15 @@ import java.util.concurrent.Flow;
 /**
  * A response body read into memory up to a limit: beyond it the exchange is cancelled and the body fails with
  * {@link TooLarge}, so that a target answering without end cannot fill the heap. Bodies of answers that are not 2xx
- * are discarded unread (only their status is used, and logged).
+ * are discarded unread (only their status is used, and logged). The bytes are copied once, from the client's buffers
+ * into an array sized by {@code Content-Length} when there is one (then returned as it is), grown by doubling
+ * otherwise.
  */
 final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final int limit;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream bytes;
+    private byte[] bytes;
+    private int size;
     private Flow.Subscription subscription;
 
     /** Thrown when the answer is larger than the limit. */
@@ -30,7 +33,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     private BoundedBody(int limit, int expected) {
         this.limit = limit;
-        this.bytes = new ByteArrayOutputStream(Math.max(256, Math.min(expected, 64 * 1024)));
+        // a Content-Length is at most the limit here; without one, start small
+        this.bytes = new byte[expected > 0 ? expected : Math.min(limit, 8 * 1024)];
     }
 
     /** 2xx: the body up to {@code limit} bytes; any other status: no body ({@code null}). */
@@ -74,14 +78,18 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
             return;
         }
         for (ByteBuffer b : items) {
-            if (bytes.size() + b.remaining() > limit) {
+            int n = b.remaining();
+            if (n > limit - size) {
+                bytes = null;
                 result.completeExceptionally(new TooLarge(limit));
                 subscription.cancel();
                 return;
             }
-            byte[] chunk = new byte[b.remaining()];
-            b.get(chunk);
-            bytes.write(chunk, 0, chunk.length);
+            if (n > bytes.length - size) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max(size + n, 2L * bytes.length)));
+            }
+            b.get(bytes, size, n);
+            size += n;
         }
     }
 
@@ -92,6 +100,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     @Override
     public void onComplete() {
-        result.complete(bytes.toByteArray());
+        if (!result.isDone()) {
+            result.complete(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.qimencallback.server.config.Section;
 import io.qimencallback.server.target.Envelope;
 import io.qimencallback.server.target.Target;
 import io.qimencallback.server.target.TargetEnvironment;
+import io.qimencallback.server.target.TargetUnavailableException;
 import io.qimencallback.server.target.WebhookSignature;
 import io.qimencallback.server.target.http.HttpTargetSettings.AnswerMode;
 import io.qimencallback.server.target.http.TargetMeters.Kind;
@@ -27,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -61,12 +63,16 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code answer}: {@code fields} (default), the target answers JSON {@code {"flag": "success"|"failure",
  *       "code": ..., "message": ..., ...fields}} and the server renders it in the caller's format (XML or JSON);
  *       or {@code passthrough}, the target answers a Qimen answer itself — XML {@code <response>...</response>} or
- *       JSON {@code {"response": {...}}} — whose flag, code, message and fields are passed on as they are (rendered
- *       in the caller's format). Either way an answer without a {@code flag} of success or failure, or a failure
- *       without a {@code code}, is a {@code system-error}.</li>
+ *       JSON {@code {"response": {...}}}, in the charset of its {@code Content-Type} — which is parsed like a
+ *       call's body and rendered anew in the caller's format: flag, code, message and the fields with their values
+ *       and nesting are kept, not the bytes (declaration, attributes, comments, whitespace, the order of the first
+ *       three). A target also chooses passthrough for one answer with the response header
+ *       {@code Qimen-Answer: passthrough}. Either way an answer without a {@code flag} of success or failure, or a
+ *       failure without a {@code code}, is a {@code system-error}.</li>
  *   <li>{@code max_connections} (default 64): forwards in flight at once; beyond it a call is answered
  *       {@code overloaded} at once (deliveries are bounded by the inbox's delivery threads).</li>
- *   <li>{@code max_answer_bytes} (default 8 MiB): a larger answer is a {@code system-error}.</li>
+ *   <li>{@code max_answer_bytes} (default 1 MiB): a larger answer is a {@code system-error}. Up to
+ *       {@code max_connections} answers may be in memory at once.</li>
  *   <li>{@code http2}: {@code auto} (default: HTTP/2 over https where the endpoint offers it by ALPN, HTTP/1.1
  *       otherwise), {@code on} (also the h2c upgrade over plain http) or {@code off}.</li>
  * </ul>
@@ -81,13 +87,18 @@ import org.slf4j.LoggerFactory;
  * any status but 2xx (a target refusing a call answers 200 with {@code flag: failure}: a 4xx is taken for a wrong URL
  * or a refused signature, not an answer), a body that is not a usable answer or is too large → {@code system-error}
  * with an error id, logged with the reason (the status, the exception's class, where the JSON broke) and never the
- * body or a secret. Delivery: a 2xx marks the entry done; anything else throws, for the inbox to retry.
+ * body or a secret; a target that could not be connected to at all is the same system-error, counted
+ * {@code unreachable}. Delivery: a 2xx marks the entry done (a target that did not store the entry answers anything
+ * else, e.g. 422); no connection at all throws {@link TargetUnavailableException}, for the entry to wait without
+ * using an attempt; anything else throws, for the inbox to retry.
  */
 public final class HttpTarget implements Target {
     static final String TYPE = "http";
     private static final Logger log = LoggerFactory.getLogger(HttpTarget.class);
     /** A delivery's wait beyond the request timeout, for a body that trickles in after the headers. */
     private static final Duration BODY_GRACE = Duration.ofSeconds(1);
+    /** A response header by which a target in {@code answer: fields} passes one answer through. */
+    static final String ANSWER_HEADER = "qimen-answer";
 
     private final HttpTargetSettings settings;
     private final ExecutorService executor;
@@ -166,11 +177,18 @@ public final class HttpTarget implements Target {
             meters.record(Kind.DELIVER, Outcome.TIMEOUT, start);
             throw new DeliveryFailed("target " + name() + ": no answer within " + settings.timeout().toMillis() + " ms");
         } catch (InterruptedException e) {
+            // the inbox gave up on the delivery (past its timeout) or the server is stopping
             sent.cancel(true);
+            meters.record(Kind.DELIVER, Outcome.TIMEOUT, start);
             Thread.currentThread().interrupt();
             throw e;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (unreachable(cause)) {
+                meters.record(Kind.DELIVER, Outcome.UNREACHABLE, start);
+                throw new TargetUnavailableException("target " + name() + ": cannot connect ("
+                        + cause.getClass().getSimpleName() + ")", cause);
+            }
             boolean timeout = cause instanceof HttpTimeoutException;
             meters.record(Kind.DELIVER, timeout ? Outcome.TIMEOUT : Outcome.ERROR, start);
             throw new DeliveryFailed("target " + name() + ": " + (timeout ? "no answer within "
@@ -183,6 +201,27 @@ public final class HttpTarget implements Target {
             throw new DeliveryFailed("target " + name() + " answered HTTP " + response.statusCode());
         }
         return "HTTP " + response.statusCode();
+    }
+
+    /** A delivery bounds itself: the request timeout, then the grace for its body. */
+    @Override
+    public Optional<Duration> deliveryTimeout() {
+        return Optional.of(settings.timeout().plus(BODY_GRACE));
+    }
+
+    /**
+     * No connection could be made, so nothing was sent: refused, no such host, no connection within the timeout. A
+     * reset or close after the request went out is not this: the target may have acted on it.
+     */
+    static boolean unreachable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException
+                    || t instanceof java.nio.channels.UnresolvedAddressException
+                    || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A delivery that did not reach the target; the message is short and carries no body. */
@@ -280,6 +319,10 @@ public final class HttpTarget implements Target {
                                     long budgetMillis) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (unreachable(cause)) {
+                return failed(call, Outcome.UNREACHABLE, start, "cannot connect (" + cause.getClass().getSimpleName()
+                        + ")");
+            }
             if (cause instanceof HttpTimeoutException) {
                 meters.record(Kind.FORWARD, Outcome.TIMEOUT, start);
                 log.warn("target {}: forward of {} call {}: no answer within {} ms: handler-timeout", name(),
@@ -302,7 +345,7 @@ public final class HttpTarget implements Target {
                     + " flag failure to refuse a call)");
         }
         try {
-            QimenResponse r = settings.answer() == AnswerMode.PASSTHROUGH
+            QimenResponse r = passthrough(response)
                     ? TargetAnswer.passthrough(response.body(), charset(response))
                     : TargetAnswer.fields(response.body());
             meters.record(Kind.FORWARD, Outcome.OK, start);
@@ -321,6 +364,12 @@ public final class HttpTarget implements Target {
         log.error("system-error id={} target {}: forward of {} call {} failed: {}", id, name(),
                 LogSafe.value(call.method()), call.callId(), reason);
         return QimenResponse.failure(ErrorCode.SYSTEM_ERROR, "internal error, id " + id);
+    }
+
+    /** The setting, or {@code Qimen-Answer: passthrough} on this answer. */
+    private boolean passthrough(HttpResponse<?> response) {
+        return settings.answer() == AnswerMode.PASSTHROUGH || response.headers().firstValue(ANSWER_HEADER)
+                .map(v -> "passthrough".equalsIgnoreCase(v.trim())).orElse(false);
     }
 
     private static Charset charset(HttpResponse<?> response) {

@@ -28,8 +28,11 @@ record HttpTargetSettings(String name, URI url, List<byte[]> keys, Duration time
     /** Shorter secrets are guessable by brute force on a captured signature. */
     static final int MIN_SECRET = 16;
     static final int DEFAULT_MAX_CONNECTIONS = 64;
-    /** As the server's default {@code max_body_bytes}: an answer may carry as much as a call. */
-    static final int DEFAULT_MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+    /**
+     * Qimen answers are small (a query's page of items); with {@code max_connections} answers in memory at once, the
+     * server's 8 MiB {@code max_body_bytes} would allow half a GiB per target.
+     */
+    static final int DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
 
     /** How the internal answer becomes the Qimen answer. */
     enum AnswerMode {

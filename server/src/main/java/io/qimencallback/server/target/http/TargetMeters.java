@@ -25,7 +25,9 @@ final class TargetMeters {
         OK,
         /** No answer within the deadline (or the call's deadline passed first). */
         TIMEOUT,
-        /** No HTTP answer at all: refused, reset, closed mid-answer, TLS failure. */
+        /** No connection could be made (refused, unknown host, connect timeout): nothing was sent. */
+        UNREACHABLE,
+        /** No HTTP answer after connecting: reset, closed mid-answer, TLS failure. */
         ERROR,
         STATUS_4XX,
         STATUS_5XX,

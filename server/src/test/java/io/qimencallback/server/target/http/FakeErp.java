@@ -34,7 +34,8 @@ import javax.net.ssl.SSLContext;
 final class FakeErp implements AutoCloseable {
 
     /** One request as received. */
-    record Received(String method, String path, Map<String, String> headers, byte[] body, int clientPort) {
+    record Received(String method, String path, Map<String, String> headers, byte[] body, int clientPort,
+                    String protocol) {
         String header(String name) {
             return headers.get(name.toLowerCase(java.util.Locale.ROOT));
         }
@@ -69,6 +70,13 @@ final class FakeErp implements AutoCloseable {
 
     /** HTTPS with the certificate in {@code p12} (a PKCS12 store, alias server, password test-only). */
     static FakeErp https(Path p12, Answer answer) throws Exception {
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        s.setHttpsConfigurator(new HttpsConfigurator(serverTls(p12)));
+        return new FakeErp(s, answer);
+    }
+
+    /** A server's TLS context presenting the certificate in {@code p12} (a {@code SelfSignedPem} store). */
+    static SSLContext serverTls(Path p12) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(p12)) {
             ks.load(in, "test-only".toCharArray());
@@ -77,9 +85,7 @@ final class FakeErp implements AutoCloseable {
         kmf.init(ks, "test-only".toCharArray());
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(kmf.getKeyManagers(), null, null);
-        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        s.setHttpsConfigurator(new HttpsConfigurator(tls));
-        return new FakeErp(s, answer);
+        return tls;
     }
 
     /** Answers {@code status} with a JSON body. */
@@ -123,7 +129,7 @@ final class FakeErp implements AutoCloseable {
             x.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
             byte[] body = x.getRequestBody().readAllBytes();
             Received r = new Received(x.getRequestMethod(), x.getRequestURI().getPath(), headers, body,
-                    x.getRemoteAddress().getPort());
+                    x.getRemoteAddress().getPort(), x.getProtocol());
             received.add(r);
             answer.answer(r, x);
         } catch (Exception e) {

@@ -14,11 +14,16 @@ import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.Section;
 import io.qimencallback.server.target.Target;
 import io.qimencallback.server.target.TargetEnvironment;
+import io.qimencallback.server.target.TargetUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,25 +80,100 @@ class HttpDeliverTest {
     }
 
     @Test
-    void anUnreachableOrSlowTargetThrowsForARetry() throws Exception {
+    void aTargetNobodyListensOnIsUnavailableAndWaitsWithoutAnAttempt() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         int closedPort;
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
         try (Target target = open(HttpForwardTest.target("http://127.0.0.1:" + closedPort + "/qimen"), meters)) {
-            assertThatThrownBy(() -> target.deliver(delivery(7, 1))).hasMessageStartingWith("target erp: no HTTP answer");
+            assertThatThrownBy(() -> target.deliver(delivery(7, 1))).isInstanceOf(TargetUnavailableException.class)
+                    .hasMessage("target erp: cannot connect (ConnectException)");
         }
+        // a name that does not resolve (.invalid never does, RFC 2606)
+        try (Target target = open(HttpForwardTest.target("http://erp.invalid:8000/qimen"), meters)) {
+            assertThatThrownBy(() -> target.deliver(delivery(8, 1))).isInstanceOf(TargetUnavailableException.class);
+        }
+        assertThat(meters.get("qimen.target.requests").tags("kind", "deliver", "outcome", "unreachable").counter()
+                .count()).isEqualTo(2.0);
+        assertThat(meters.get("qimen.target.requests").tags("kind", "deliver", "outcome", "error").counter().count())
+                .isZero();
+    }
+
+    @Test
+    void aConnectionLostAfterTheRequestCostsAnAttempt() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        // the request reached the target, which may have stored it: not "unavailable", an ordinary failure
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                while (!listener.isClosed()) {
+                    try (java.net.Socket c = listener.accept()) {
+                        c.getInputStream().read(new byte[65536]);
+                        c.setSoLinger(true, 0); // a reset, not a clean close
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "resetter");
+            closer.setDaemon(true);
+            closer.start();
+            try (Target target = open(HttpForwardTest.target("http://127.0.0.1:" + listener.getLocalPort() + "/qimen"),
+                    meters)) {
+                assertThatThrownBy(() -> target.deliver(delivery(9, 1))).isInstanceOf(java.io.IOException.class)
+                        .isNotInstanceOf(TargetUnavailableException.class)
+                        .hasMessageStartingWith("target erp: no HTTP answer");
+            }
+        }
+        assertThat(meters.get("qimen.target.requests").tags("kind", "deliver", "outcome", "error").counter().count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aSlowTargetTimesOutWithinItsOwnDeliveryTimeout() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (FakeErp erp = FakeErp.http((r, x) -> {
             Thread.sleep(5_000);
             FakeErp.send(x, 200, "application/json", "{}");
         }); Target target = open(HttpForwardTest.target(erp.url(), "timeout", "300ms"), meters)) {
+            assertThat(target.deliveryTimeout()).contains(Duration.ofMillis(1_300));
             long start = System.nanoTime();
-            assertThatThrownBy(() -> target.deliver(delivery(8, 1))).hasMessage("target erp: no answer within 300 ms");
-            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000L);
+            assertThatThrownBy(() -> target.deliver(delivery(8, 1))).hasMessage("target erp: no answer within 300 ms")
+                    .isNotInstanceOf(TargetUnavailableException.class);
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(target.deliveryTimeout().get().toMillis()
+                    + 2_000L);
         }
-        assertThat(meters.get("qimen.target.requests").tags("kind", "deliver", "outcome", "error").counter().count())
+        assertThat(meters.get("qimen.target.requests").tags("kind", "deliver", "outcome", "timeout").counter().count())
                 .isEqualTo(1.0);
+    }
+
+    @Test
+    void anInterruptedDeliveryIsCountedAndKeepsTheInterrupt() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CountDownLatch arrived = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakeErp erp = FakeErp.http((r, x) -> {
+            arrived.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            FakeErp.send(x, 200, "application/json", "{}");
+        }); Target target = open(HttpForwardTest.target(erp.url(), "timeout", "60s"), meters)) {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            Thread delivering = new Thread(() -> {
+                try {
+                    target.deliver(delivery(11, 1));
+                } catch (Throwable t) {
+                    thrown.set(t);
+                    stillInterrupted.set(Thread.currentThread().isInterrupted());
+                }
+            }, "delivery");
+            delivering.start();
+            assertThat(arrived.await(30, TimeUnit.SECONDS)).isTrue();
+            delivering.interrupt(); // as the inbox does past its timeout, or at shutdown
+            delivering.join(30_000);
+            release.countDown();
+            assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+            assertThat(stillInterrupted).isTrue();
+        }
         assertThat(meters.get("qimen.target.requests").tags("kind", "deliver", "outcome", "timeout").counter().count())
                 .isEqualTo(1.0);
     }

@@ -307,7 +307,8 @@ class HttpForwardTest {
             GatewayResponse r = query(s);
             assertThat(r.code()).isEqualTo("system-error");
             assertThat(s.admin("/metrics").body())
-                    .contains("qimen_target_requests_total{kind=\"forward\",outcome=\"error\",target=\"erp\"} 1.0");
+                    .contains("qimen_target_requests_total{kind=\"forward\",outcome=\"unreachable\",target=\"erp\"} 1.0")
+                    .contains("qimen_target_requests_total{kind=\"forward\",outcome=\"error\",target=\"erp\"} 0.0");
         }
     }
 
@@ -321,6 +322,13 @@ class HttpForwardTest {
                 assertThat(r.isSuccess()).as(r.text()).isTrue();
                 assertThat(r.text()).contains("<itemCode>A</itemCode>");
                 assertThat(FakeErp.signedWith(erp.last(), SECRET)).isTrue();
+                // http2 auto offers h2 by ALPN; this endpoint does not take it: HTTP/1.1, kept alive
+                for (int i = 0; i < 4; i++) {
+                    assertThat(query(s).isSuccess()).isTrue();
+                }
+                assertThat(erp.received()).hasSize(5).allSatisfy(q -> assertThat(q.protocol()).isEqualTo("HTTP/1.1"));
+                assertThat(erp.received().stream().map(FakeErp.Received::clientPort).distinct().count())
+                        .as("connections for five sequential forwards").isEqualTo(1);
             }
             // without the CA the endpoint's certificate is not trusted: no call reaches it
             int before = erp.received().size();
@@ -328,6 +336,24 @@ class HttpForwardTest {
                 assertThat(query(s).code()).isEqualTo("system-error");
             }
             assertThat(erp.received()).hasSize(before);
+        }
+    }
+
+    @Test
+    void anEndpointOfferingH2IsForwardedToOverHttp2OnOneConnection(@TempDir Path dir) throws Exception {
+        SelfSignedPem pem = SelfSignedPem.create(dir);
+        try (H2Erp erp = new H2Erp(dir.resolve("tls.p12"), STOCK);
+             TestServer s = server(target(erp.url(), "ca_file", pem.cert().toString()))) {
+            for (int i = 0; i < 3; i++) {
+                GatewayResponse r = query(s);
+                assertThat(r.isSuccess()).as(r.text()).isTrue();
+                assertThat(r.text()).contains("<itemCode>B</itemCode><quantity>7</quantity>");
+            }
+            // ALPN chose h2 and the client spoke it (the endpoint knows nothing else); one connection for all three
+            assertThat(erp.protocols()).containsExactly("h2");
+            assertThat(erp.connections()).isEqualTo(1);
+            assertThat(erp.bodies()).hasSize(3);
+            assertThat(JSON.readTree(erp.bodies().get(0)).path("normalizedMethod").asText()).isEqualTo("inventory.query");
         }
     }
 
@@ -386,6 +412,53 @@ class HttpForwardTest {
             assertThat(query(s).code()).isEqualTo("system-error");
             erp.answer((r, x) -> FakeErp.send(x, 200, "text/plain", "success"));
             assertThat(query(s).code()).isEqualTo("system-error");
+        }
+    }
+
+    @Test
+    void aFieldsTargetPassesOneAnswerThroughByItsHeader() throws Exception {
+        String xml = "<?xml version=\"1.0\" encoding=\"GBK\"?><!-- the ERP's --><response><message>库存</message>"
+                + "<code>0</code><flag>success</flag><items><item id=\"7\"><quantity>5</quantity></item></items>"
+                + "</response>";
+        try (FakeErp erp = FakeErp.http((r, x) -> {
+            x.getResponseHeaders().set("Qimen-Answer", "passthrough");
+            byte[] gbk = xml.getBytes(java.nio.charset.Charset.forName("GBK"));
+            x.getResponseHeaders().set("Content-Type", "text/xml;charset=GBK");
+            x.sendResponseHeaders(200, gbk.length);
+            x.getResponseBody().write(gbk);
+            x.close();
+        }); TestServer s = server(target(erp.url()))) {
+            GatewayResponse r = query(s);
+            assertThat(r.isSuccess()).as(r.text()).isTrue();
+            assertThat(r.message()).isEqualTo("库存");
+            // parsed and rendered anew: the server's flag, code, message order; the attribute became an element
+            assertThat(r.text()).contains("<flag>success</flag><code>0</code><message>库存</message><items><item>"
+                    + "<id>7</id><quantity>5</quantity></item></items>").doesNotContain("the ERP's");
+            // without the header the same target reads its answers as fields
+            erp.answer((q, x) -> FakeErp.send(x, 200, "text/xml", xml));
+            assertThat(query(s).code()).isEqualTo("system-error");
+        }
+    }
+
+    @Test
+    void aLargeAnswerWithoutAContentLengthArrivesWhole() throws Exception {
+        String blob = "库存".repeat(100_000); // 600 kB of UTF-8, under the default 1 MiB
+        String body = "{\"flag\":\"success\",\"blob\":\"" + blob + "\"}";
+        try (FakeErp erp = FakeErp.http((q, x) -> {
+            x.getResponseHeaders().set("Content-Type", "application/json");
+            x.sendResponseHeaders(200, 0); // chunked
+            try (OutputStream out = x.getResponseBody()) {
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                for (int at = 0; at < bytes.length; at += 7_000) {
+                    out.write(bytes, at, Math.min(7_000, bytes.length - at));
+                    out.flush();
+                }
+            }
+        }); TestServer s = server(target(erp.url()))) {
+            GatewayResponse r = s.send(s.call("inventory.query").format("json")
+                    .param("n", Integer.toString(CALLS.incrementAndGet())).xmlBody(QUERY));
+            assertThat(r.isSuccess()).as(r.text().substring(0, Math.min(300, r.text().length()))).isTrue();
+            assertThat(JSON.readTree(r.text()).path("response").path("blob").asText()).isEqualTo(blob);
         }
     }
 

@@ -241,6 +241,19 @@ class ErpExamplesTest {
             assertThat(refused.path("flag").asText()).isEqualTo("failure");
             assertThat(refused.path("code").asText()).isEqualTo("missing-parameter");
             assertThat(JSON.readTree(erp.get("/deliveryorders").body()).path("orders")).hasSize(2);
+            // the same refusal as an inbox delivery is not a 2xx: the entry is retried, then dead, never lost as done
+            byte[] noCode = Envelope.ofEntry(request("taobao.qimen.deliveryorder.create", "text/xml;charset=utf-8",
+                    StandardCharsets.UTF_8, "<request><deliveryOrder><warehouseCode>WH-HZ-01</warehouseCode>"
+                            + "</deliveryOrder></request>", "call-c"), 9, 1, "");
+            HttpResponse<String> undelivered = send(erp, noCode, "9", now(), NEW);
+            assertThat(undelivered.statusCode()).as(undelivered.body() + "\n" + erp.log()).isEqualTo(422);
+            assertThat(JSON.readTree(undelivered.body()).path("code").asText()).isEqualTo("missing-parameter");
+            HttpResponse<String> unknownPush = send(erp, Envelope.ofEntry(request("taobao.qimen.returnorder.create",
+                    "text/xml;charset=utf-8", StandardCharsets.UTF_8, "<request/>", "call-d"), 10, 1, ""), "10", now(),
+                    NEW);
+            assertThat(unknownPush.statusCode()).isEqualTo(422);
+            assertThat(JSON.readTree(unknownPush.body()).path("code").asText()).isEqualTo("invalid-method");
+            assertThat(JSON.readTree(erp.get("/deliveryorders").body()).path("orders")).hasSize(2);
         }
     }
 
