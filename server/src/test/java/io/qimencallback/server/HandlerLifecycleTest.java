@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HandlerLifecycleTest {
 
     /** Named {@code erp}: reads {@code plugins.erp}. */
-    static final class ErpHandler implements QimenHandler {
+    static class ErpHandler implements QimenHandler {
         final String method;
         final List<HandlerContext> contexts = new CopyOnWriteArrayList<>();
         final AtomicInteger closes = new AtomicInteger();
@@ -237,6 +237,33 @@ class HandlerLifecycleTest {
                 .hasMessageContaining("java.lang.IllegalStateException: plugins.failing.url is not set")
                 .hasMessageContaining("QIMEN_PLUGINS_FAILING_URL");
         assertThat(first.closes.get()).as("started before, closed again").isEqualTo(1);
+    }
+
+    @Test
+    void twoPluginNamesWhoseVariablesOverlapStopTheStartBeforeAnyHandlerStarts() {
+        ErpHandler erp = new ErpHandler("deliveryorder.create");
+        ErpHandler other = new ErpHandler("inventory.query") {
+            @Override
+            public String name() {
+                return "erp-wms";
+            }
+        };
+        HandlerRegistry handlers = HandlerRegistry.builder().add(erp).add(other).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(c -> c
+                        .environment(Map.of("QIMEN_PLUGINS_ERP_WMS_PASSWORD", "wms-pa55word-value")), handlers).close())
+                .isInstanceOf(io.qimencallback.server.plugin.HandlerStartException.class)
+                .hasMessageContaining("plugins.erp and plugins.erp-wms")
+                .hasMessageContaining("QIMEN_PLUGINS_ERP_WMS_*")
+                .hasMessageContaining("rename one of them")
+                .hasMessageNotContaining("wms-pa55word-value");
+        assertThat(erp.contexts).as("nothing started").isEmpty();
+        assertThat(other.contexts).isEmpty();
+        // a section of the file counts as a name too: erp would read its variables
+        HandlerRegistry one = HandlerRegistry.builder().add(new ErpHandler("deliveryorder.create")).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(c -> c
+                        .plugin("erp-wms", Map.of("x", "1")), one).close())
+                .isInstanceOf(io.qimencallback.server.plugin.HandlerStartException.class)
+                .hasMessageContaining("plugins.erp and plugins.erp-wms");
     }
 
     // ---- the real command line, with plugin jars made here ----
