@@ -291,6 +291,54 @@ class HandlerLifecycleTest {
     }
 
     @Test
+    void aPluginThatCannotBeLoadedStopsTheStartNamingTheJarThatListsIt(@TempDir Path dir) throws Exception {
+        // a library left out of the jar: the handler's superclass is missing (NoClassDefFoundError, a LinkageError)
+        Path unshaded = dir.resolve("unshaded");
+        Path needy = PluginJars.build(dir, unshaded, "acme.Needy", QimenHandler.class.getName(), """
+                package acme;
+                public final class Needy extends Lib implements io.qimencallback.protocol.handler.QimenHandler {
+                    public java.util.Set<String> methods() { return java.util.Set.of("acme.needy"); }
+                    public io.qimencallback.protocol.QimenResponse handle(io.qimencallback.protocol.QimenRequest r) {
+                        return null;
+                    }
+                }
+                class Lib {
+                }
+                """);
+        PluginJars.without(needy, "acme/Lib.class");
+        Exit e = serve(dir, Map.of("QIMEN_PLUGINS_DIR", unshaded.toString()));
+        assertThat(e.code()).as(e.out()).isEqualTo(2);
+        assertThat(e.out()).contains("handler error: cannot load handler plugin acme.Needy (" + needy + "):",
+                        "java.lang.NoClassDefFoundError: acme/Lib", "a class it needs is missing")
+                .doesNotContain("\tat ", "Exception in thread", "service address");
+
+        // a services entry naming a class the jar does not hold
+        Path missing = dir.resolve("missing");
+        Path ghost = PluginJars.build(dir, missing, "acme.Ghost", QimenHandler.class.getName(), """
+                package acme;
+                public final class Ghost {
+                }
+                """);
+        PluginJars.without(ghost, "acme/Ghost.class");
+        Exit m = serve(dir, Map.of("QIMEN_PLUGINS_DIR", missing.toString()));
+        assertThat(m.code()).as(m.out()).isEqualTo(2);
+        assertThat(m.out()).contains("handler error: cannot load handler plugin acme.Ghost (" + ghost + "):",
+                "Provider acme.Ghost not found");
+
+        // a class of the wrong type
+        Path wrong = dir.resolve("wrong");
+        Path plain = PluginJars.build(dir, wrong, "acme.Plain", QimenHandler.class.getName(), """
+                package acme;
+                public final class Plain {
+                }
+                """);
+        Exit w = serve(dir, Map.of("QIMEN_PLUGINS_DIR", wrong.toString()));
+        assertThat(w.code()).as(w.out()).isEqualTo(2);
+        assertThat(w.out()).contains("handler error: cannot load handler plugin acme.Plain (" + plain + "):",
+                "acme.Plain not a subtype");
+    }
+
+    @Test
     void aPluginWhoseStartFailsStopsTheStartBeforeThePortsOpen(@TempDir Path dir) throws Exception {
         Path jar = PluginJars.build(dir, dir.resolve("plugins"), "acme.Starter", QimenHandler.class.getName(), """
                 package acme;
