@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.protocol.internal.privacy.ErrorText;
 import io.qimencallback.server.access.SourcePolicy;
 import io.qimencallback.server.admin.AdminGuard;
 import io.qimencallback.server.admin.AdminRouter;
@@ -42,6 +43,7 @@ import io.qimencallback.server.plugin.HandlerLifecycle;
 import io.qimencallback.server.recent.RecentCalls;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -117,52 +119,78 @@ public final class QimenServer implements AutoCloseable {
             targets.close();
             throw e;
         }
-        this.recentCalls = new RecentCalls(config.recentCalls());
-        this.secrets = new LiveSecrets(config);
-        this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
-        this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(config.workerQueue()), new BlockingThreadFactory("qimen-worker", false),
-                new ThreadPoolExecutor.AbortPolicy());
-        workers.allowCoreThreadTimeOut(true);
-        metrics.bindExecutor(workers);
-        this.adminWorkers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
-                new BlockingThreadFactory("qimen-admin-worker", false), new ThreadPoolExecutor.AbortPolicy());
-        adminWorkers.allowCoreThreadTimeOut(true);
-        AdminRouter.Builder router = AdminRouter.builder()
-                .add(new OperationsRoutes(metrics, this::ready))
-                .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json, routes.describe()));
-        if (config.inbox().enabled()) {
-            router.add(new InboxRoutes(this::awaitInbox, Clock.systemUTC()));
+        // what the rest opens, undone if a later step throws: the handlers are started and must be closed again
+        List<Runnable> opened = new ArrayList<>();
+        try {
+            this.recentCalls = new RecentCalls(config.recentCalls());
+            this.secrets = new LiveSecrets(config);
+            this.signatureDiagnostics = SignatureDiagnostics.of(config.signatureDiagnostics());
+            this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(config.workerQueue()), new BlockingThreadFactory("qimen-worker", false),
+                    new ThreadPoolExecutor.AbortPolicy());
+            opened.add(workers::shutdownNow);
+            workers.allowCoreThreadTimeOut(true);
+            metrics.bindExecutor(workers);
+            this.adminWorkers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32),
+                    new BlockingThreadFactory("qimen-admin-worker", false), new ThreadPoolExecutor.AbortPolicy());
+            opened.add(adminWorkers::shutdownNow);
+            adminWorkers.allowCoreThreadTimeOut(true);
+            AdminRouter.Builder router = AdminRouter.builder()
+                    .add(new OperationsRoutes(metrics, this::ready))
+                    .add(new ConsoleRoutes(recentCalls, metrics, signatureDiagnostics::json, routes.describe()));
+            if (config.inbox().enabled()) {
+                router.add(new InboxRoutes(this::awaitInbox, Clock.systemUTC()));
+            }
+            adminRoutes.forEach(router::add);
+            this.adminRouter = router.build();
+            this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("qimen-io"),
+                    NioIoHandler.newFactory());
+            opened.add(() -> ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+            this.adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("qimen-admin"),
+                    NioIoHandler.newFactory());
+            opened.add(() -> adminGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+            SourcePolicy sources = new SourcePolicy(config.allowedSources(), config.trustedProxies());
+            CallVerifier verifier = new CallVerifier(secrets, config.timestampTolerance(), sources, routes,
+                    Clock.systemUTC(), (call, failure) -> {
+                        String appKey = call.appKey();
+                        metrics.signatureFailed(appKey != null && secrets.get().appKeys().contains(appKey)
+                                ? appKey : ServerMetrics.OTHER_APP);
+                        signatureDiagnostics.record(failure);
+                    });
+            CallProcessor processor = new CallProcessor(verifier,
+                    new ReplayGuard(config.replayCacheEntries(), Clock.systemUTC()), () -> inbox, metrics::replayed,
+                    config.handlerTimeout(), config.slowCallFraction());
+            ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
+                    metrics, draining::get, recentCalls, config.eventLoopBodyBytes());
+            this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls,
+                    sources::trusted);
+            metrics.bindConnections(connections);
+            this.warmUp = CompletableFuture.runAsync(WarmUp::run, task -> {
+                Thread t = new Thread(task, "qimen-warm-up");
+                t.setDaemon(true);
+                t.start();
+            });
+            // last: nothing after it can fail and leave an opened inbox behind
+            this.inboxOpening = openInbox(config, routes, handlers, targets, metrics);
+        } catch (RuntimeException | Error e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                closeQuietly("a thread pool", opened.get(i));
+            }
+            closeQuietly("the handlers", handlerLifecycle::close);
+            closeQuietly("the targets", targets::close);
+            throw e;
         }
-        adminRoutes.forEach(router::add);
-        this.adminRouter = router.build();
-        this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("qimen-io"),
-                NioIoHandler.newFactory());
-        this.adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("qimen-admin"),
-                NioIoHandler.newFactory());
-        SourcePolicy sources = new SourcePolicy(config.allowedSources(), config.trustedProxies());
-        CallVerifier verifier = new CallVerifier(secrets, config.timestampTolerance(), sources, routes,
-                Clock.systemUTC(), (call, failure) -> {
-                    String appKey = call.appKey();
-                    metrics.signatureFailed(appKey != null && secrets.get().appKeys().contains(appKey)
-                            ? appKey : ServerMetrics.OTHER_APP);
-                    signatureDiagnostics.record(failure);
-                });
-        CallProcessor processor = new CallProcessor(verifier,
-                new ReplayGuard(config.replayCacheEntries(), Clock.systemUTC()), () -> inbox, metrics::replayed,
-                config.handlerTimeout(), config.slowCallFraction());
-        ServiceEndpoint endpoint = new ServiceEndpoint(config.path(), processor, workers, config.handlerTimeout(),
-                metrics, draining::get, recentCalls, config.eventLoopBodyBytes());
-        this.publicInitializer = new PublicChannelInitializer(endpoint, connections, ConnectionLimits.of(config), tls,
-                sources::trusted);
-        metrics.bindConnections(connections);
-        this.warmUp = CompletableFuture.runAsync(WarmUp::run, task -> {
-            Thread t = new Thread(task, "qimen-warm-up");
-            t.setDaemon(true);
-            t.start();
-        });
-        // last: nothing after it can fail and leave an opened inbox behind
-        this.inboxOpening = openInbox(config, routes, handlers, targets, metrics);
+    }
+
+    /** One step of a stop that cannot fail the others: a failure is logged (its text masked), not thrown. */
+    private static void closeQuietly(String what, Runnable close) {
+        try {
+            close.run();
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable t) {
+            log.warn("{} failed to close: {}", what, ErrorText.of(t));
+        }
     }
 
     private static CompletableFuture<Inbox> openInbox(ServerConfig config, Routes routes, HandlerRegistry handlers,
@@ -222,7 +250,11 @@ public final class QimenServer implements AutoCloseable {
         try {
             server.bind();
         } catch (RuntimeException e) {
-            server.shutdownNow();
+            try {
+                server.shutdownNow();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup); // the port's failure is the one to report
+            }
             throw e;
         }
         Thread background = new Thread(() -> {
@@ -368,11 +400,12 @@ public final class QimenServer implements AutoCloseable {
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         // after the workers: no call is between verification and its commit; an inbox still opening is closed once open
         inboxOpening.whenComplete((opened, failure) -> {
+            // each closed whatever the one before did (a failure here would be lost in the future)
             if (opened != null) {
-                opened.close();
+                closeQuietly("the inbox", opened::close);
             }
-            handlerLifecycle.close(); // after the last call was answered and the last delivery ended
-            targets.close(); // after the inbox: its deliveries have ended
+            closeQuietly("the handlers", handlerLifecycle::close); // after the last call and the last delivery
+            closeQuietly("the targets", targets::close); // after the inbox: its deliveries have ended
         });
         metrics.close();
         stopped.countDown();

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HandlerLifecycleTest {
 
     /** Named {@code erp}: reads {@code plugins.erp}. */
-    static final class ErpHandler implements QimenHandler {
+    static class ErpHandler implements QimenHandler {
         final String method;
         final List<HandlerContext> contexts = new CopyOnWriteArrayList<>();
         final AtomicInteger closes = new AtomicInteger();
@@ -239,6 +239,33 @@ class HandlerLifecycleTest {
         assertThat(first.closes.get()).as("started before, closed again").isEqualTo(1);
     }
 
+    @Test
+    void twoPluginNamesWhoseVariablesOverlapStopTheStartBeforeAnyHandlerStarts() {
+        ErpHandler erp = new ErpHandler("deliveryorder.create");
+        ErpHandler other = new ErpHandler("inventory.query") {
+            @Override
+            public String name() {
+                return "erp-wms";
+            }
+        };
+        HandlerRegistry handlers = HandlerRegistry.builder().add(erp).add(other).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(c -> c
+                        .environment(Map.of("QIMEN_PLUGINS_ERP_WMS_PASSWORD", "wms-pa55word-value")), handlers).close())
+                .isInstanceOf(io.qimencallback.server.plugin.HandlerStartException.class)
+                .hasMessageContaining("plugins.erp and plugins.erp-wms")
+                .hasMessageContaining("QIMEN_PLUGINS_ERP_WMS_*")
+                .hasMessageContaining("rename one of them")
+                .hasMessageNotContaining("wms-pa55word-value");
+        assertThat(erp.contexts).as("nothing started").isEmpty();
+        assertThat(other.contexts).isEmpty();
+        // a section of the file counts as a name too: erp would read its variables
+        HandlerRegistry one = HandlerRegistry.builder().add(new ErpHandler("deliveryorder.create")).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(c -> c
+                        .plugin("erp-wms", Map.of("x", "1")), one).close())
+                .isInstanceOf(io.qimencallback.server.plugin.HandlerStartException.class)
+                .hasMessageContaining("plugins.erp and plugins.erp-wms");
+    }
+
     // ---- the real command line, with plugin jars made here ----
 
     @Test
@@ -261,6 +288,54 @@ class HandlerLifecycleTest {
                         "its constructor failed: java.lang.IllegalStateException: ERP_URL missing;"
                                 + " cause: java.lang.RuntimeException: for 138****5678")
                 .doesNotContain("13812345678", "service address");
+    }
+
+    @Test
+    void aPluginThatCannotBeLoadedStopsTheStartNamingTheJarThatListsIt(@TempDir Path dir) throws Exception {
+        // a library left out of the jar: the handler's superclass is missing (NoClassDefFoundError, a LinkageError)
+        Path unshaded = dir.resolve("unshaded");
+        Path needy = PluginJars.build(dir, unshaded, "acme.Needy", QimenHandler.class.getName(), """
+                package acme;
+                public final class Needy extends Lib implements io.qimencallback.protocol.handler.QimenHandler {
+                    public java.util.Set<String> methods() { return java.util.Set.of("acme.needy"); }
+                    public io.qimencallback.protocol.QimenResponse handle(io.qimencallback.protocol.QimenRequest r) {
+                        return null;
+                    }
+                }
+                class Lib {
+                }
+                """);
+        PluginJars.without(needy, "acme/Lib.class");
+        Exit e = serve(dir, Map.of("QIMEN_PLUGINS_DIR", unshaded.toString()));
+        assertThat(e.code()).as(e.out()).isEqualTo(2);
+        assertThat(e.out()).contains("handler error: cannot load handler plugin acme.Needy (" + needy + "):",
+                        "java.lang.NoClassDefFoundError: acme/Lib", "a class it needs is missing")
+                .doesNotContain("\tat ", "Exception in thread", "service address");
+
+        // a services entry naming a class the jar does not hold
+        Path missing = dir.resolve("missing");
+        Path ghost = PluginJars.build(dir, missing, "acme.Ghost", QimenHandler.class.getName(), """
+                package acme;
+                public final class Ghost {
+                }
+                """);
+        PluginJars.without(ghost, "acme/Ghost.class");
+        Exit m = serve(dir, Map.of("QIMEN_PLUGINS_DIR", missing.toString()));
+        assertThat(m.code()).as(m.out()).isEqualTo(2);
+        assertThat(m.out()).contains("handler error: cannot load handler plugin acme.Ghost (" + ghost + "):",
+                "Provider acme.Ghost not found");
+
+        // a class of the wrong type
+        Path wrong = dir.resolve("wrong");
+        Path plain = PluginJars.build(dir, wrong, "acme.Plain", QimenHandler.class.getName(), """
+                package acme;
+                public final class Plain {
+                }
+                """);
+        Exit w = serve(dir, Map.of("QIMEN_PLUGINS_DIR", wrong.toString()));
+        assertThat(w.code()).as(w.out()).isEqualTo(2);
+        assertThat(w.out()).contains("handler error: cannot load handler plugin acme.Plain (" + plain + "):",
+                "acme.Plain not a subtype");
     }
 
     @Test

@@ -3,10 +3,13 @@ package io.qimencallback.protocol.handler;
 import io.qimencallback.protocol.MethodNames;
 import io.qimencallback.protocol.internal.privacy.ErrorText;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -21,6 +24,7 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -186,21 +190,38 @@ public final class HandlerRegistry {
          */
         public Builder discover(ClassLoader parent, Path pluginsDir) {
             ClassLoader loader = pluginsDir == null ? parent : pluginLoader(parent, pluginsDir);
-            for (QimenHandler h : load(QimenHandler.class, loader, pluginsDir)) {
-                add(h, describe(h.getClass()));
+            for (QimenHandler h : load(QimenHandler.class, loader)) {
+                explained(h, () -> add(h, describe(h.getClass())));
             }
-            for (InboxHandler h : load(InboxHandler.class, loader, pluginsDir)) {
-                add(h, describe(h.getClass()));
+            for (InboxHandler h : load(InboxHandler.class, loader)) {
+                explained(h, () -> add(h, describe(h.getClass())));
             }
             return this;
+        }
+
+        /** Registers a loaded handler; its {@code methods()} may be the first code to need a missing library. */
+        private static void explained(Object handler, Runnable add) {
+            try {
+                add.run();
+            } catch (LinkageError e) {
+                throw missingClass(describe(handler.getClass()), e);
+            }
+        }
+
+        /** A class the plugin's code needs is not on its class path: most often a library left out of its jar. */
+        private static IllegalStateException missingClass(String plugin, LinkageError e) {
+            return new IllegalStateException("cannot load handler plugin " + plugin + ": " + ErrorText.of(e)
+                    + " (a class it needs is missing: ship its libraries inside the plugin jar, or as jars beside it"
+                    + " in the plugins directory)", e);
         }
 
         /**
          * Every provider, instantiated. A failing constructor is reported with the real cause, not ServiceLoader's
          * "Provider ... could not be instantiated" alone.
          */
-        private static <S> List<S> load(Class<S> service, ClassLoader loader, Path pluginsDir) {
+        private static <S> List<S> load(Class<S> service, ClassLoader loader) {
             List<S> out = new ArrayList<>();
+            List<String> loaded = new ArrayList<>();
             Iterator<ServiceLoader.Provider<S>> providers = ServiceLoader.load(service, loader).stream().iterator();
             while (true) {
                 ServiceLoader.Provider<S> provider;
@@ -209,19 +230,72 @@ public final class HandlerRegistry {
                         return out;
                     }
                     provider = providers.next();
-                } catch (ServiceConfigurationError e) {
-                    // a listed class that is missing, of the wrong type or without a public no-argument constructor:
-                    // there is no class to name a jar by, ServiceLoader's message names the class
-                    throw new IllegalStateException("cannot load a " + service.getSimpleName() + " plugin (classpath"
-                            + (pluginsDir == null ? "" : " or " + pluginsDir) + "): " + ErrorText.of(e), e);
+                } catch (ServiceConfigurationError | LinkageError e) {
+                    // a listed class that is missing, of the wrong type, without a public no-argument constructor,
+                    // or whose superclass is missing (NoClassDefFoundError): there is no class to name a jar by, so
+                    // the jar is the one whose service file lists it
+                    String plugin = failing(service, loader, loaded, e);
+                    throw e instanceof LinkageError missing ? missingClass(plugin, missing)
+                            : new IllegalStateException("cannot load handler plugin " + plugin + ": " + ErrorText.of(e), e);
                 }
                 try {
                     out.add(provider.get());
+                    loaded.add(provider.type().getName());
                 } catch (ServiceConfigurationError e) {
                     Throwable cause = e.getCause() == null ? e : e.getCause();
                     throw new IllegalStateException("cannot load handler plugin " + describe(provider.type())
                             + ": its constructor failed: " + ErrorText.of(cause), e);
+                } catch (LinkageError e) {
+                    throw missingClass(describe(provider.type()), e);
                 }
+            }
+        }
+
+        /**
+         * {@code acme.Ghost (/opt/qimen/plugins/acme-1.0.jar)}: the provider ServiceLoader failed on, and the jar (or
+         * directory) whose {@code META-INF/services} file lists it. The class named in the error when it is listed,
+         * else the first listed class not yet loaded (the order ServiceLoader reads them in); unknown when the service
+         * files cannot be read.
+         */
+        private static String failing(Class<?> service, ClassLoader loader, List<String> loaded, Throwable error) {
+            Map<String, String> listed = new LinkedHashMap<>(); // class → where its service file is
+            try {
+                Iterator<URL> files = loader.getResources("META-INF/services/" + service.getName()).asIterator();
+                while (files.hasNext()) {
+                    URL file = files.next();
+                    String text;
+                    try (InputStream in = file.openStream()) {
+                        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    }
+                    for (String line : text.split("\\R")) {
+                        String name = line.replaceFirst("#.*", "").trim();
+                        if (!name.isEmpty()) {
+                            listed.putIfAbsent(name, origin(file));
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return "(a " + service.getSimpleName() + " listed in a META-INF/services file)";
+            }
+            String message = String.valueOf(error.getMessage());
+            String named = listed.keySet().stream()
+                    .filter(n -> Pattern.compile("\\b" + Pattern.quote(n) + "\\b").matcher(message).find()).findFirst()
+                    .orElseGet(() -> listed.keySet().stream().filter(n -> !loaded.contains(n)).findFirst().orElse(null));
+            return named == null ? "(a " + service.getSimpleName() + " listed in a META-INF/services file)"
+                    : named + " (" + listed.get(named) + ")";
+        }
+
+        /** The jar of {@code jar:file:/p/x.jar!/META-INF/services/...}, the directory of a plain file URL. */
+        private static String origin(URL serviceFile) {
+            String s = serviceFile.toString();
+            String suffix = "META-INF/services/";
+            try {
+                if (s.startsWith("jar:") && s.contains("!/")) {
+                    return Path.of(new URL(s.substring(4, s.indexOf("!/"))).toURI()).toString();
+                }
+                return Path.of(new URL(s.substring(0, s.lastIndexOf(suffix))).toURI()).toString();
+            } catch (MalformedURLException | URISyntaxException | RuntimeException e) {
+                return s;
             }
         }
 

@@ -21,6 +21,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CallProcessor {
     private static final Logger log = LoggerFactory.getLogger(CallProcessor.class);
+    private static final long WARNING_FAILURE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final CallVerifier verifier;
     private final ReplayGuard replays;
@@ -40,6 +43,8 @@ public final class CallProcessor {
     private final Runnable replayed;
     private final Duration handlerTimeout;
     private final CallWarnings warnings;
+    /** {@link System#nanoTime()} of the last "warning failed" line; 0: none yet. */
+    private final AtomicLong lastWarningFailure = new AtomicLong();
 
     /** As {@link #CallProcessor(CallVerifier, ReplayGuard, Supplier, Runnable, Duration, double)}, no slow-call warning. */
     public CallProcessor(CallVerifier verifier, ReplayGuard replays, Supplier<Inbox> inbox, Runnable replayed,
@@ -183,6 +188,7 @@ public final class CallProcessor {
             warnings.timedOut(ctx, exchange);
         } catch (RuntimeException e) {
             // a warning never stands between a call and its answer
+            warningFailed("handler-timeout", ctx, e);
         }
     }
 
@@ -192,6 +198,20 @@ public final class CallProcessor {
             warnings.answered(ctx, response, nanos);
         } catch (RuntimeException e) {
             // a warning never stands between a call and its answer
+            warningFailed("slow-call", ctx, e);
+        }
+    }
+
+    /**
+     * A warning that could not be written is itself said, once a second at most (a broken appender would otherwise
+     * write one line per call): the exception's class and the call's id only, as its message may hold call data.
+     */
+    private void warningFailed(String which, CallContext ctx, RuntimeException e) {
+        long now = System.nanoTime();
+        long last = lastWarningFailure.get();
+        if ((last == 0 || now - last >= WARNING_FAILURE_INTERVAL_NANOS) && lastWarningFailure.compareAndSet(last, now)) {
+            log.warn("the {} warning of call id={} failed: {}", which, ctx == null ? "?" : ctx.id(),
+                    e.getClass().getName());
         }
     }
 

@@ -7,14 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +29,15 @@ import java.util.regex.Pattern;
  * load; immutable. Values read from files and keys that name a secret are masked in {@link #toString()}.
  */
 public final class Section implements PluginSettings {
-    private static final Pattern SECRET = Pattern.compile("PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL");
+    /** Keys whose values are masked when printed: {@code sasl_password}, {@code api_key}, {@code auth_header}, ... */
+    private static final Pattern SECRET =
+            Pattern.compile("PASSWORD|PASSWD|PWD|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|JAAS|COOKIE");
+    /** {@code scheme://user:pass@}: the user information of a URL. */
+    private static final Pattern USERINFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\\s]*@");
+    /** {@code ?token=abc&x=1}: the values of a URL's query. */
+    private static final Pattern QUERY_VALUE = Pattern.compile("([?&][^=&#\\s]*=)[^&#\\s]*");
+    private static final String MASK = "****";
+    private static final String FILE = "_FILE";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private final String kind;
@@ -45,40 +58,59 @@ public final class Section implements PluginSettings {
     }
 
     /**
+     * Each key is taken from the environment when set there ({@code QIMEN_<KIND>_<NAME>_<KEY>} or {@code ..._<KEY>_FILE}),
+     * else from the file ({@code key} or {@code key_file}): the environment wins key by key, whether it gives the value
+     * or a file. A key given both as itself and as {@code _file} in the same place is refused: which was meant is
+     * unknowable.
+     *
      * @param kind the section's kind as in the environment's prefix, e.g. {@code plugins}
      * @param yaml the section's values from the file (may be empty)
      * @param env  the whole environment; {@code QIMEN_<KIND>_<NAME>_*} is read from it
-     * @throws ConfigException when a {@code _file} cannot be read
+     * @throws ConfigException when a {@code _file} cannot be read, or a key is given both ways in one place (the
+     *                         message names the section and key, never a value)
      */
     public static Section of(String kind, String name, Map<String, String> yaml, Map<String, String> env) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(name, "name");
-        Map<String, String> raw = new LinkedHashMap<>();
+        Objects.requireNonNull(yaml, "yaml");
+        Objects.requireNonNull(env, "env");
         Map<String, String> spelling = new LinkedHashMap<>();
+        Map<String, String> fromFile = new LinkedHashMap<>();
         yaml.forEach((k, v) -> {
             if (v != null && !v.isBlank()) {
-                raw.put(normalize(k), v);
+                fromFile.put(normalize(k), v);
                 spelling.put(normalize(k), k);
             }
         });
         String prefix = envPrefix(kind, name);
+        Map<String, String> fromEnv = new TreeMap<>(); // sorted: the settings line does not depend on a hash order
         env.forEach((k, v) -> {
             if (k.startsWith(prefix) && k.length() > prefix.length() && v != null && !v.isBlank()) {
-                String key = k.substring(prefix.length());
-                raw.put(key, v);
-                spelling.putIfAbsent(key, key.toLowerCase(Locale.ROOT));
+                fromEnv.put(normalize(k.substring(prefix.length())), v);
             }
         });
+        String where = kind + "." + name;
+        oneWayEach(fromFile, base -> where + ": " + spelling.get(base) + " and " + spelling.get(base + FILE)
+                + " are both set in the file");
+        oneWayEach(fromEnv, base -> where + ": " + prefix + base + " and " + prefix + base + FILE
+                + " are both set in the environment");
+        Map<String, String> raw = new LinkedHashMap<>(fromFile);
+        fromEnv.forEach((k, v) -> {
+            String base = base(k);
+            raw.remove(base);
+            raw.remove(base + FILE);
+            spelling.putIfAbsent(k, k.toLowerCase(Locale.ROOT));
+        });
+        raw.putAll(fromEnv);
         Map<String, String> values = new LinkedHashMap<>();
         Set<String> secret = new LinkedHashSet<>();
         raw.forEach((k, v) -> {
-            if (k.endsWith("_FILE") && k.length() > 5) {
-                String base = k.substring(0, k.length() - 5);
-                if (!raw.containsKey(base)) {
-                    values.put(base, read(kind, name, spelling.get(k), v));
-                    spelling.putIfAbsent(base, spelling.get(k).substring(0, spelling.get(k).length() - 5));
-                    secret.add(base);
-                }
+            String base = base(k);
+            if (!base.equals(k)) {
+                String fileKey = spelling.get(k);
+                values.put(base, read(kind, name, fileKey, v));
+                spelling.putIfAbsent(base, fileKey.substring(0, fileKey.length() - FILE.length()));
+                secret.add(base);
             } else {
                 values.put(k, v);
                 if (SECRET.matcher(k).find()) {
@@ -88,6 +120,48 @@ public final class Section implements PluginSettings {
         });
         return new Section(kind, name, Collections.unmodifiableMap(values), Collections.unmodifiableMap(spelling),
                 Collections.unmodifiableSet(secret));
+    }
+
+    /** {@code PASSWORD} for {@code PASSWORD_FILE}; any other key is its own base. */
+    private static String base(String normalizedKey) {
+        return normalizedKey.endsWith(FILE) && normalizedKey.length() > FILE.length()
+                ? normalizedKey.substring(0, normalizedKey.length() - FILE.length()) : normalizedKey;
+    }
+
+    /** Refuses {@code key} beside {@code key_file} among values from one place. */
+    private static void oneWayEach(Map<String, String> values, Function<String, String> bothSet) {
+        for (String k : values.keySet()) {
+            String base = base(k);
+            if (!base.equals(k) && values.containsKey(base)) {
+                throw new ConfigException(bothSet.apply(base) + ": set the value or the file it is read from, not"
+                        + " both");
+            }
+        }
+    }
+
+    /**
+     * Refuses two sections of one kind when a variable of one could be read as the other's: {@code wms} would
+     * otherwise take {@code QIMEN_PLUGINS_WMS_ERP_PASSWORD} of {@code wms-erp} as its key {@code erp_password}.
+     *
+     * @throws ConfigException naming both, telling to rename one
+     */
+    public static void requireSeparatePrefixes(String kind, Collection<String> names) {
+        Objects.requireNonNull(kind, "kind");
+        List<String> sorted = names.stream().distinct().sorted(Comparator.comparingInt(String::length)
+                .thenComparing(Comparator.naturalOrder())).toList();
+        for (int i = 0; i < sorted.size(); i++) {
+            String shorter = envPrefix(kind, sorted.get(i));
+            for (int j = i + 1; j < sorted.size(); j++) {
+                String longer = envPrefix(kind, sorted.get(j));
+                if (longer.startsWith(shorter)) {
+                    throw new ConfigException(kind + "." + sorted.get(i) + " and " + kind + "." + sorted.get(j)
+                            + (longer.equals(shorter) ? " are both " + shorter + "* in the environment"
+                            : ": every " + longer + "* variable is also " + shorter + "*, so " + sorted.get(i)
+                            + " would read the other's settings")
+                            + "; rename one of them");
+                }
+            }
+        }
     }
 
     /** {@code QIMEN_PLUGINS_WMS_} for kind {@code plugins}, name {@code wms}. */
@@ -199,7 +273,19 @@ public final class Section implements PluginSettings {
     }
 
     private String shown(String key, String value) {
-        return isSecret(key) ? "****" : value;
+        return isSecret(key) ? MASK : maskUrls(value);
+    }
+
+    /**
+     * A value as it may be printed: in a value holding URLs ({@code scheme://}), each one's user information and query
+     * values are masked ({@code http://****@erp/x?token=****}); any other value is returned as it is.
+     */
+    public static String maskUrls(String value) {
+        if (!value.contains("://")) {
+            return value;
+        }
+        String masked = USERINFO.matcher(value).replaceAll("$1" + MASK + "@");
+        return QUERY_VALUE.matcher(masked).replaceAll("$1" + MASK);
     }
 
     /** For the settings line at start: secrets masked. */
@@ -210,7 +296,7 @@ public final class Section implements PluginSettings {
             if (b.charAt(b.length() - 1) != '{') {
                 b.append(", ");
             }
-            b.append(spelling.getOrDefault(k, k)).append('=').append(secret.contains(k) ? "****" : v);
+            b.append(spelling.getOrDefault(k, k)).append('=').append(secret.contains(k) ? MASK : maskUrls(v));
         });
         return b.append('}').toString();
     }

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.qimencallback.server.route.RouteRule;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The structured parts of the YAML file, beside the flat settings of {@link Setting}: {@code routes:} (a list of
@@ -81,6 +84,34 @@ final class Sections {
             rules.add(RouteRule.parse(origin, item.substring(0, eq).trim(), item.substring(eq + 1)));
         }
         return rules;
+    }
+
+    /**
+     * The {@code targets:} sections, and those only the environment defines ({@code QIMEN_TARGETS_<NAME>_TYPE}), each
+     * resolved. A {@code _TYPE} variable under a section already known is that section's key
+     * ({@code QIMEN_TARGETS_EVENTS_PRODUCER_COMPRESSION_TYPE}), not a new target; the shorter name is taken first.
+     *
+     * @throws ConfigException when two names' variables would overlap ({@link Section#requireSeparatePrefixes})
+     */
+    static List<Section> targets(Map<String, Map<String, String>> yaml, Map<String, String> env) {
+        String kind = "targets";
+        Map<String, Map<String, String>> all = new LinkedHashMap<>(yaml);
+        String prefix = "QIMEN_TARGETS_";
+        String type = "_TYPE";
+        List<String> found = new ArrayList<>();
+        env.keySet().stream().filter(k -> k.startsWith(prefix) && k.endsWith(type) && k.length() > prefix.length() + type.length())
+                .map(k -> k.substring(prefix.length(), k.length() - type.length()).toLowerCase(Locale.ROOT))
+                .sorted(Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder()))
+                .forEach(name -> {
+                    String own = Section.envPrefix(kind, name);
+                    if (Stream.concat(all.keySet().stream(), found.stream())
+                            .noneMatch(n -> own.startsWith(Section.envPrefix(kind, n)))) {
+                        found.add(name);
+                    }
+                });
+        found.stream().sorted().forEach(name -> all.put(name, Map.of()));
+        Section.requireSeparatePrefixes(kind, all.keySet());
+        return all.entrySet().stream().map(e -> Section.of(kind, e.getKey(), e.getValue(), env)).toList();
     }
 
     private static Map<String, Map<String, String>> named(JsonNode map, String kind, Path file) {

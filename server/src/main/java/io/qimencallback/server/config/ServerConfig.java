@@ -10,7 +10,6 @@ import java.time.Duration;
 import io.qimencallback.server.route.RouteRule;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -131,18 +130,7 @@ public final class ServerConfig {
         Map<String, Map<String, String>> p = new LinkedHashMap<>();
         b.plugins.forEach((name, values) -> p.put(name, Map.copyOf(values)));
         this.plugins = Collections.unmodifiableMap(p);
-        this.targets = targetSections(b.targets, environment);
-    }
-
-    /** The sections under {@code targets:}, and those only the environment defines ({@code QIMEN_TARGETS_<NAME>_TYPE}). */
-    private static List<Section> targetSections(Map<String, Map<String, String>> yaml, Map<String, String> env) {
-        Map<String, Map<String, String>> all = new LinkedHashMap<>(yaml);
-        String prefix = "QIMEN_TARGETS_";
-        env.keySet().stream().filter(k -> k.startsWith(prefix) && k.endsWith("_TYPE") && k.length() > prefix.length() + 5)
-                .map(k -> k.substring(prefix.length(), k.length() - 5).toLowerCase(Locale.ROOT))
-                .filter(name -> all.keySet().stream().noneMatch(n -> Section.normalize(n).equals(Section.normalize(name))))
-                .sorted().forEach(name -> all.put(name, Map.of()));
-        return all.entrySet().stream().map(e -> Section.of("targets", e.getKey(), e.getValue(), env)).toList();
+        this.targets = Sections.targets(b.targets, environment);
     }
 
     /**

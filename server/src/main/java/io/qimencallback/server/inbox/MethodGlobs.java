@@ -2,6 +2,7 @@ package io.qimencallback.server.inbox;
 
 import io.qimencallback.protocol.MethodNames;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Glob patterns ({@code *} = any run of characters) over normalized method names. */
@@ -12,9 +13,18 @@ public final class MethodGlobs {
         this.patterns = globs.stream().map(MethodGlobs::compile).toList();
     }
 
+    /**
+     * A glob as method names are compared: trimmed and lower-cased always; one written as the gateway sends it
+     * ({@code taobao.qimen.deliveryorder.*}) also loses its prefix as a method name would. A leading {@code *} stands
+     * for any prefix, so only the case is normalized there ({@code *.wdt.x} must not become {@code wdt.x}).
+     */
+    public static String normalize(String glob) {
+        String g = glob.trim();
+        return g.startsWith("*") ? g.toLowerCase(Locale.ROOT) : MethodNames.normalize(g);
+    }
+
     static Pattern compile(String glob) {
-        // written as the gateway sends it (taobao.qimen.deliveryorder.*) or normalized: both mean the same
-        String g = glob.startsWith("*") ? glob : MethodNames.normalize(glob);
+        String g = normalize(glob);
         StringBuilder re = new StringBuilder();
         for (String part : g.split("\\*", -1)) {
             if (re.length() > 0 || g.startsWith("*")) {

@@ -6,6 +6,7 @@ import io.qimencallback.protocol.handler.InboxHandler;
 import io.qimencallback.protocol.handler.QimenHandler;
 import io.qimencallback.protocol.internal.privacy.ErrorText;
 import io.qimencallback.server.call.Redacted;
+import io.qimencallback.server.config.ConfigException;
 import io.qimencallback.server.config.Section;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.config.Setting;
@@ -77,9 +78,11 @@ public final class HandlerLifecycle {
         Objects.requireNonNull(handlers, "handlers");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(meters, "meters");
+        List<Entry> entries = entries(handlers);
+        requireSeparateSettings(entries, config);
         List<Entry> started = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
-        for (Entry e : entries(handlers)) {
+        for (Entry e : entries) {
             try {
                 String name = e.name();
                 Section settings = config.pluginSettings(name);
@@ -99,6 +102,26 @@ public final class HandlerLifecycle {
         }
         warnUnused(config, names);
         return new HandlerLifecycle(Collections.unmodifiableList(started));
+    }
+
+    /**
+     * No handler's settings may take another's variables: the handlers' names and the file's sections, refused
+     * before any handler starts when one's {@code QIMEN_PLUGINS_<NAME>_} begins another's.
+     */
+    private static void requireSeparateSettings(List<Entry> entries, ServerConfig config) {
+        Set<String> all = new LinkedHashSet<>(config.pluginSectionNames());
+        for (Entry e : entries) {
+            try {
+                all.add(e.name());
+            } catch (RuntimeException t) {
+                // reported, with the handler's jar, where it starts
+            }
+        }
+        try {
+            Section.requireSeparatePrefixes("plugins", all);
+        } catch (ConfigException e) {
+            throw new HandlerStartException(e.getMessage(), e);
+        }
     }
 
     /** Every handler instance once, synchronous ones first, each in the order of its methods. */

@@ -1,6 +1,5 @@
 package io.qimencallback.server.route;
 
-import io.qimencallback.protocol.MethodNames;
 import io.qimencallback.protocol.handler.AsyncQimenHandler;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.handler.InboxHandler;
@@ -94,7 +93,7 @@ public final class Routes {
         }
         List<Compiled> compiled = new ArrayList<>();
         for (RouteRule r : rules) {
-            String glob = r.glob().startsWith("*") ? r.glob() : MethodNames.normalize(r.glob());
+            String glob = MethodGlobs.normalize(r.glob());
             boolean exact = !glob.contains("*");
             for (Compiled earlier : compiled) {
                 // the later glob, its * read literally, matching the earlier one: every method it names is taken

@@ -179,4 +179,25 @@ class RoutesTest {
         assertThat(r.route("entryorder.create")).isInstanceOfSatisfying(Route.Inbox.class,
                 i -> assertThat(i.target().name()).isEqualTo("queue"));
     }
+
+    @Test
+    void globsAreTrimmedAndLowerCasedAlsoWhenTheyStartWithAStar() {
+        Routes r = Routes.of(HandlerRegistry.empty(), true, List.of(" *.Report ", "*.WDT.Push"),
+                rules("*.Create: inbox queue", " Taobao.Qimen.Inventory.* : forward erp"), targets());
+        assertThat(r.route("deliveryorder.create")).isInstanceOfSatisfying(Route.Inbox.class,
+                i -> assertThat(i.target().name()).isEqualTo("queue"));
+        assertThat(r.route("inventory.query")).isInstanceOfSatisfying(Route.Handler.class,
+                h -> assertThat(h.target().name()).isEqualTo("erp"));
+        // inbox_methods: the same rule
+        assertThat(r.route("stockchange.report")).isInstanceOfSatisfying(Route.Inbox.class,
+                i -> assertThat(i.target()).isNull());
+        // a leading * keeps the rest as written: the .wdt. marker is not cut there
+        assertThat(r.route("x.wdt.push")).isInstanceOf(Route.Inbox.class);
+        assertThat(r.route("stockout.confirm")).isInstanceOf(Route.None.class);
+        // now that the case is normalized, a later line that an upper-case * line covers is seen as unreachable
+        assertThatThrownBy(() -> Routes.of(HandlerRegistry.empty(), true, PUSHES,
+                rules("*.Create: refuse", "deliveryorder.create: inbox queue"), targets()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("routes[2]")
+                .hasMessageContaining("never reached");
+    }
 }

@@ -3,10 +3,13 @@ package io.qimencallback.server.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
@@ -47,5 +50,27 @@ public final class PluginJars {
             out.closeEntry();
         }
         return jar;
+    }
+
+    /** Rewrites {@code jar} without one of its entries (e.g. {@code acme/Lib.class}: a library left out of it). */
+    public static void without(Path jar, String entry) throws IOException {
+        Path copy = jar.resolveSibling(jar.getFileName() + ".tmp");
+        try (JarFile in = new JarFile(jar.toFile());
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy))) {
+            boolean found = false;
+            for (JarEntry e : (Iterable<JarEntry>) in.stream()::iterator) {
+                if (e.getName().equals(entry)) {
+                    found = true;
+                    continue;
+                }
+                out.putNextEntry(new JarEntry(e.getName()));
+                try (InputStream data = in.getInputStream(e)) {
+                    data.transferTo(out);
+                }
+                out.closeEntry();
+            }
+            assertThat(found).as(entry + " in " + jar).isTrue();
+        }
+        Files.move(copy, jar, StandardCopyOption.REPLACE_EXISTING);
     }
 }
