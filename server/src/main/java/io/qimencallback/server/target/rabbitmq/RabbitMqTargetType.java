@@ -28,7 +28,8 @@ import java.util.Objects;
  *   <li>{@code cert_file} and {@code key_file} (amqps only, both or neither): mutual TLS, the PEM certificate chain
  *       and its unencrypted PKCS#8 PEM key the client presents; a key that is not the certificate's stops the
  *       start;</li>
- *   <li>{@code confirm_timeout} (default 30s; the inbox's delivery deadline, handler_timeout_millis, applies as well),
+ *   <li>{@code confirm_timeout} (default 30s; with connect_timeout and a second, how long the inbox lets a delivery run,
+ *       unless handler_timeout_millis is longer),
  *       {@code connect_timeout} (default 5s), {@code reconnect_delay} (default 1s: after a failed connect, deliveries
  *       fail at once for this long instead of each waiting for the broker).</li>
  * </ul>
