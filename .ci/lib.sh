@@ -87,10 +87,16 @@ need_postgres() {
 }
 
 # need_rabbitmq: RabbitMQ on 127.0.0.1:5672 (guest/guest), started when it is down
+# A test forces the memory alarm (watermark 0) and puts it back; a run killed in between would leave the broker blocking
+# every publisher, so the watermark is reset to the default here first (where rabbitmqctl cannot, that is said, not fatal).
 need_rabbitmq() {
-    tcp_open 127.0.0.1 5672 && return 0
-    echo "starting RabbitMQ (it was not listening on 127.0.0.1:5672)"
-    command -v rabbitmq-server >/dev/null || { echo "RabbitMQ is not installed (no rabbitmq-server)" >&2; return 1; }
-    rabbitmq-server -detached
-    await_tcp 127.0.0.1 5672 90 || { echo "RabbitMQ did not start listening on 127.0.0.1:5672" >&2; return 1; }
+    if ! tcp_open 127.0.0.1 5672; then
+        echo "starting RabbitMQ (it was not listening on 127.0.0.1:5672)"
+        command -v rabbitmq-server >/dev/null || { echo "RabbitMQ is not installed (no rabbitmq-server)" >&2; return 1; }
+        rabbitmq-server -detached
+        await_tcp 127.0.0.1 5672 90 || { echo "RabbitMQ did not start listening on 127.0.0.1:5672" >&2; return 1; }
+    fi
+    rabbitmqctl -q set_vm_memory_high_watermark 0.4 >/dev/null 2>&1 \
+        || echo "could not reset RabbitMQ's memory watermark (rabbitmqctl set_vm_memory_high_watermark 0.4)" >&2
+    return 0
 }

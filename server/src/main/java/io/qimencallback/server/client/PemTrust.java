@@ -13,6 +13,7 @@ import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -46,7 +47,29 @@ public final class PemTrust {
         return context(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     }
 
+    /**
+     * Trust managers for exactly the certificates of the PEM text, for a context that also carries a client
+     * certificate (a target's {@code ca_file} with {@code cert_file}).
+     *
+     * @throws IllegalArgumentException when the text holds no readable certificate; the message names no content
+     */
+    public static TrustManager[] trustManagers(String pem) {
+        Objects.requireNonNull(pem, "pem");
+        return trustManagers(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    }
+
     private static SSLContext context(InputStream in) {
+        TrustManager[] trust = trustManagers(in);
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, trust, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("no TLS context (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static TrustManager[] trustManagers(InputStream in) {
         try {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
@@ -60,9 +83,7 @@ public final class PemTrust {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(store);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
+            return tmf.getTrustManagers();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("not PEM certificates (" + e.getClass().getSimpleName() + ")", e);
         }

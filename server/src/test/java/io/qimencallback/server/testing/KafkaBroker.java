@@ -57,6 +57,8 @@ public final class KafkaBroker implements AutoCloseable {
     private final int saslPort;
     private final Path caFile;
     private Process process;
+    /** kills the child when the test JVM exits without closing it (a failed run, surefire stopping the fork) */
+    private Thread killAtExit;
 
     private KafkaBroker(Path dir, Path config, Path log, int port, int saslPort, Path caFile) {
         this.dir = dir;
@@ -151,6 +153,7 @@ public final class KafkaBroker implements AutoCloseable {
     public void kill() {
         Process p = process;
         if (p != null) {
+            forgetExitHook();
             p.destroyForcibly();
             try {
                 p.waitFor(30, TimeUnit.SECONDS);
@@ -211,6 +214,7 @@ public final class KafkaBroker implements AutoCloseable {
     public void close() {
         Process p = process;
         if (p != null) {
+            forgetExitHook();
             p.destroy(); // SIGTERM: the broker shuts down cleanly
             try {
                 if (!p.waitFor(15, TimeUnit.SECONDS)) {
@@ -234,8 +238,24 @@ public final class KafkaBroker implements AutoCloseable {
                 // a small, quickly started JVM: the broker serves a few thousand records
                 "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), config.toString(), dir.toString());
-        process = new ProcessBuilder(command).redirectErrorStream(true)
+        // stdin stays a pipe from this JVM: the child stops when it reads its end (Main), even after a SIGKILL here
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = p;
+        killAtExit = new Thread(p::destroyForcibly, "kafka-broker-kill-at-exit");
+        Runtime.getRuntime().addShutdownHook(killAtExit);
+    }
+
+    private void forgetExitHook() {
+        Thread hook = killAtExit;
+        killAtExit = null;
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook runs anyway, and destroying a stopped process does nothing
+            }
+        }
     }
 
     private void awaitReady() throws Exception {
@@ -310,6 +330,20 @@ public final class KafkaBroker implements AutoCloseable {
             // quiet: the broker's INFO lines would be most of the log; warnings and errors stay
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                     .setLevel(ch.qos.logback.classic.Level.WARN);
+            // the test JVM holds the other end of stdin: end of input means it is gone (killed, crashed) and the
+            // broker must not outlive it, holding ports and memory on the CI machine
+            Thread orphan = new Thread(() -> {
+                try {
+                    while (System.in.read() != -1) {
+                        // nothing is ever sent; only the end matters
+                    }
+                } catch (IOException e) {
+                    // the same: the parent is gone
+                }
+                Runtime.getRuntime().halt(3);
+            }, "parent-watch");
+            orphan.setDaemon(true);
+            orphan.start();
             Path dir = Path.of(args[1]);
             if (!Files.exists(dir.resolve("log").resolve("meta.properties"))) {
                 String clusterId = org.apache.kafka.common.Uuid.randomUuid().toString();

@@ -9,13 +9,18 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 
 /**
  * Consumes what qimen-callback-server's {@code rabbitmq} target publishes: declares the exchange (durable topic, as
@@ -23,7 +28,8 @@ import java.util.concurrent.CountDownLatch;
  * work is done. The server delivers at least once — a message whose confirm was lost to a dropped connection is
  * published again — so the consumer drops a message whose {@code qimen-entry-id} it has handled already.
  *
- * <p>Settings from the environment: {@code RABBITMQ_URI} (default {@code amqp://127.0.0.1:5672}),
+ * <p>Settings from the environment: {@code RABBITMQ_URI} (default {@code amqp://127.0.0.1:5672}; {@code amqps://}
+ * and a {@code /vhost} path as in the server's {@code uri}),
  * {@code RABBITMQ_USERNAME} / {@code RABBITMQ_PASSWORD_FILE} (default guest/guest), {@code QIMEN_EXCHANGE}
  * ({@code qimen}), {@code QIMEN_QUEUE} ({@code wms.qimen}), {@code QIMEN_BINDING} ({@code qimen.#}: every method).
  */
@@ -42,10 +48,7 @@ public final class RabbitMqConsumer {
     }
 
     public static void main(String[] args) throws Exception {
-        URI uri = URI.create(env("RABBITMQ_URI", "amqp://127.0.0.1:5672"));
-        ConnectionFactory f = new ConnectionFactory();
-        f.setHost(uri.getHost());
-        f.setPort(uri.getPort() == -1 ? 5672 : uri.getPort());
+        ConnectionFactory f = factory(URI.create(env("RABBITMQ_URI", "amqp://127.0.0.1:5672")));
         f.setUsername(env("RABBITMQ_USERNAME", "guest"));
         String passwordFile = System.getenv("RABBITMQ_PASSWORD_FILE");
         f.setPassword(passwordFile == null ? "guest" : Files.readString(Path.of(passwordFile)).strip());
@@ -54,9 +57,7 @@ public final class RabbitMqConsumer {
 
         Connection connection = f.newConnection("qimen example consumer");
         Channel channel = connection.createChannel();
-        channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
-        channel.queueDeclare(queue, true, false, false, null);
-        channel.queueBind(queue, exchange, env("QIMEN_BINDING", "qimen.#"));
+        declareAndBind(channel, exchange, queue, env("QIMEN_BINDING", "qimen.#"));
         channel.basicQos(32); // at most 32 unacknowledged messages in hand
 
         DeliverCallback onMessage = (tag, message) -> {
@@ -101,6 +102,43 @@ public final class RabbitMqConsumer {
             stop.countDown();
         }));
         stop.await();
+    }
+
+    /**
+     * A connection factory for {@code amqp://host[:port][/vhost]} or {@code amqps://...}, as the server's target reads
+     * it: amqps verifies the broker's certificate against the JVM's CAs and its host name (the client's own
+     * {@code setUri} would trust any certificate), the port defaults to 5672 or 5671, the path is the virtual host.
+     */
+    static ConnectionFactory factory(URI uri) throws GeneralSecurityException {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("amqp") && !scheme.equals("amqps")) {
+            throw new IllegalArgumentException("RABBITMQ_URI must start with amqp:// or amqps://");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("RABBITMQ_URI has no host");
+        }
+        boolean tls = scheme.equals("amqps");
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost(uri.getHost());
+        f.setPort(uri.getPort() != -1 ? uri.getPort() : tls ? 5671 : 5672);
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        f.setVirtualHost(path.isEmpty() || path.equals("/") ? "/"
+                : URLDecoder.decode(path.substring(1), StandardCharsets.UTF_8));
+        if (tls) {
+            f.useSslProtocol(SSLContext.getDefault());
+            f.enableHostnameVerification();
+        }
+        return f;
+    }
+
+    /**
+     * The exchange as the server declares it (durable, topic) and a durable queue bound to it: until a queue is bound,
+     * every message the server publishes comes back to it (mandatory) and the delivery is retried.
+     */
+    static void declareAndBind(Channel channel, String exchange, String queue, String binding) throws IOException {
+        channel.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true);
+        channel.queueDeclare(queue, true, false, false, null);
+        channel.queueBind(queue, exchange, binding);
     }
 
     /** The work: here, one line per call. The envelope is the call as the server verified it. */

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 final class KafkaMetrics {
     /** Why a delivery failed. */
     enum Outcome {
-        /** no metadata for the topic within a third of delivery_timeout: the broker is unreachable or the topic unknown */
+        /** no metadata for the topic within a third of delivery_timeout: the broker is unreachable or the topic
+         * unknown; nothing was sent, the entry waits without using an attempt */
         METADATA,
         /** no ack within delivery_timeout: the producer's own retries ran out of time */
         TIMEOUT,
@@ -31,6 +32,7 @@ final class KafkaMetrics {
     private final Counter confirmed;
     private final Map<Outcome, Counter> failed = new EnumMap<>(Outcome.class);
     private final Timer ackLatency;
+    private final Counter recreated;
 
     KafkaMetrics(MeterRegistry registry, String target) {
         published = Counter.builder("qimen.kafka.published").tag("target", target)
@@ -47,6 +49,13 @@ final class KafkaMetrics {
                         Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
                         Duration.ofSeconds(1), Duration.ofSeconds(5))
                 .register(registry);
+        recreated = Counter.builder("qimen.kafka.producer.recreated").tag("target", target)
+                .description("Producers replaced after a fatal error (fenced, not authorized, sequence lost)")
+                .register(registry);
+    }
+
+    void producerRecreated() {
+        recreated.increment();
     }
 
     void published() {

@@ -22,7 +22,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaSettings {
     static final String DEFAULT_TOPIC = "qimen.{method}";
     static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
-    /** The inbox's lease is at least a minute: a delivery must be over, acked or failed, well before it runs out. */
+    /**
+     * The inbox's lease is at least a minute: a delivery, which the inbox lets run delivery_timeout plus
+     * {@link KafkaTarget#SLACK}, must be over, acked or failed, well before it runs out.
+     */
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(50);
     static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
     /** The codecs that need no native library (zstd, lz4 and snappy are left out of the server's jar). */
@@ -84,7 +87,8 @@ final class KafkaSettings {
             Duration timeout = s.getDuration("delivery_timeout", fallback.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : fallback);
             if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
                 throw new ConfigException(where(name, "delivery_timeout") + ": " + timeout.toMillis()
-                        + " ms is outside 1s..50s (a delivery must end before the inbox's lease of a minute runs out)");
+                        + " ms is outside 1s..50s (a delivery, given delivery_timeout plus 1 s, must end before the inbox's"
+                        + " lease of a minute runs out)");
             }
             Duration closeTimeout = s.getDuration("close_timeout", Duration.ofSeconds(5));
 

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,9 +20,12 @@ import javax.net.ssl.SSLContext;
 record RabbitMqSettings(String name, String host, int port, SSLContext tls, String virtualHost, String username,
                         String password, String exchange, boolean declare, RoutingKey routingKey, boolean mandatory,
                         Duration confirmTimeout, Duration connectTimeout, Duration reconnectDelay) {
-    /** Keys as written; {@code password_file} and {@code ca_file} arrive as {@code password} and {@code ca}. */
+    /**
+     * Keys as written; {@code password_file}, {@code ca_file}, {@code cert_file} and {@code key_file} arrive as
+     * {@code password}, {@code ca}, {@code cert} and {@code key}.
+     */
     static final Set<String> KEYS = Set.of("type", "uri", "username", "password", "virtual_host", "exchange", "declare",
-            "routing_key", "mandatory", "ca", "confirm_timeout", "connect_timeout", "reconnect_delay");
+            "routing_key", "mandatory", "ca", "cert", "key", "confirm_timeout", "connect_timeout", "reconnect_delay");
 
     static RabbitMqSettings of(Section s) {
         try {
@@ -44,7 +46,7 @@ record RabbitMqSettings(String name, String host, int port, SSLContext tls, Stri
         if (!unknown.isEmpty()) {
             throw new ConfigException(where + ": unknown key(s) " + String.join(", ", unknown) + "; a rabbitmq target"
                     + " knows uri, username, password (or password_file), virtual_host, exchange, declare, routing_key,"
-                    + " mandatory, ca_file, confirm_timeout, connect_timeout, reconnect_delay");
+                    + " mandatory, ca_file, cert_file, key_file, confirm_timeout, connect_timeout, reconnect_delay");
         }
         String raw = s.get("uri").orElseThrow(() -> new ConfigException(where + ".uri is not set (e.g."
                 + " amqp://127.0.0.1:5672)"));
@@ -94,6 +96,16 @@ record RabbitMqSettings(String name, String host, int port, SSLContext tls, Stri
         if (ca.isPresent() && !tls) {
             throw new ConfigException(where + ".ca_file is for amqps:// URIs");
         }
+        Optional<String> cert = s.get("cert");
+        Optional<String> key = s.get("key");
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException(where + "." + (cert.isPresent() ? "key_file" : "cert_file") + " is not set: a"
+                    + " client certificate needs both cert_file and key_file");
+        }
+        if (cert.isPresent() && !tls) {
+            throw new ConfigException(where + ".cert_file is for amqps:// URIs");
+        }
+        Optional<ClientTls.Identity> identity = cert.map(c -> new ClientTls.Identity(c, key.orElseThrow()));
         String exchange = s.get("exchange").orElse("qimen").trim();
         if (exchange.length() > 127 || !exchange.matches("[A-Za-z0-9._:\\-]+")) {
             throw new ConfigException(where + ".exchange: letters, digits and . _ : - only, at most 127");
@@ -104,7 +116,7 @@ record RabbitMqSettings(String name, String host, int port, SSLContext tls, Stri
         if (reconnect.isNegative()) {
             throw new ConfigException(where + ".reconnect_delay: must not be negative");
         }
-        return new RabbitMqSettings(s.name(), uri.getHost(), port, tls ? sslContext(ca, where) : null, vhost,
+        return new RabbitMqSettings(s.name(), uri.getHost(), port, tls ? sslContext(ca, identity, where) : null, vhost,
                 user.orElse(null), password.orElse(null), exchange, s.getBoolean("declare", true),
                 RoutingKey.parse(s.get("routing_key").orElse("qimen.{method}"), where + ".routing_key"),
                 s.getBoolean("mandatory", true), confirm, connect, reconnect);
@@ -117,19 +129,15 @@ record RabbitMqSettings(String name, String host, int port, SSLContext tls, Stri
         return d;
     }
 
-    /** The JVM's trust store, or only the PEM certificates of {@code ca_file}; host names are verified either way. */
-    private static SSLContext sslContext(Optional<String> caPem, String where) {
-        if (caPem.isPresent()) {
-            try {
-                return io.qimencallback.server.client.PemTrust.fromPem(caPem.get());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(where + ".ca_file: " + e.getMessage());
-            }
-        }
+    /**
+     * The JVM's trust store, or only the PEM certificates of {@code ca_file}; with {@code cert_file} and
+     * {@code key_file}, the client certificate for mutual TLS. Host names are verified either way.
+     */
+    private static SSLContext sslContext(Optional<String> caPem, Optional<ClientTls.Identity> identity, String where) {
         try {
-            return SSLContext.getDefault();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new ConfigException(where + ": no default TLS context (" + e.getClass().getSimpleName() + ")");
+            return ClientTls.context(caPem, identity);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(where + "." + e.getMessage());
         }
     }
 

@@ -14,11 +14,14 @@ import io.qimencallback.protocol.handler.InboxDelivery;
 import io.qimencallback.server.concurrent.BlockingThreadFactory;
 import io.qimencallback.server.target.Envelope;
 import io.qimencallback.server.target.Target;
+import io.qimencallback.server.target.TargetUnavailableException;
 import io.qimencallback.server.target.rabbitmq.RabbitMqMetrics.Outcome;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Date;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -135,11 +138,20 @@ final class RabbitMqTarget implements Target {
         return up;
     }
 
+    /**
+     * connect_timeout (opening the connection) plus confirm_timeout (the publish's confirm) and a second to give up
+     * cleanly: the target's own bounds, so the inbox does not interrupt a delivery before they run out.
+     */
+    @Override
+    public Optional<Duration> deliveryTimeout() {
+        return Optional.of(settings.connectTimeout().plus(settings.confirmTimeout()).plusSeconds(1));
+    }
+
     @Override
     public String deliver(InboxDelivery delivery) throws Exception {
         Objects.requireNonNull(delivery, "delivery");
         if (closed) {
-            throw new Failed(where() + "closed (the server is stopping)");
+            throw new TargetUnavailableException(where() + "closed (the server is stopping)", null);
         }
         QimenRequest request = delivery.request();
         byte[] body = Envelope.ofEntry(request, delivery.entryId(), delivery.attempt(), delivery.businessKey());
@@ -210,12 +222,13 @@ final class RabbitMqTarget implements Target {
                 .build();
     }
 
-    private Pooled borrow() throws IOException, InterruptedException {
+    private Pooled borrow() throws IOException, InterruptedException, TargetUnavailableException {
         Connection c = connection();
         String why = blocked;
         if (why != null) {
+            // an alarm (memory, disk) stops the broker reading publishes: nothing sent, the entry waits for it
             metrics.failed(Outcome.BLOCKED);
-            throw new Failed(where() + "the broker blocks publishing (" + why + ")");
+            throw new TargetUnavailableException(where() + "the broker blocks publishing (" + why + ")", null);
         }
         for (Pooled p; (p = idle.pollFirst()) != null; ) {
             if (p.owner == c && p.channel.isOpen()) {
@@ -263,8 +276,13 @@ final class RabbitMqTarget implements Target {
         }
     }
 
-    /** The open connection; opens one when there is none, at most once per reconnect_delay. */
-    private Connection connection() throws IOException, InterruptedException {
+    /**
+     * The open connection; opens one when there is none, at most once per reconnect_delay.
+     *
+     * @throws TargetUnavailableException when none can be opened (refused, timed out, login or exchange declaration
+     *     refused): nothing was sent, and the entry waits without using an attempt
+     */
+    private Connection connection() throws InterruptedException, TargetUnavailableException {
         Connection c = connection;
         if (c != null && c.isOpen()) {
             return c;
@@ -279,7 +297,7 @@ final class RabbitMqTarget implements Target {
             long now = System.nanoTime();
             if (lastFailure != null && now - lastFailureNanos < settings.reconnectDelay().toNanos()) {
                 metrics.failed(Outcome.UNREACHABLE);
-                throw new Failed(where() + "broker unreachable: " + lastFailure);
+                throw new TargetUnavailableException(where() + "broker unreachable: " + lastFailure, null);
             }
             try {
                 c = open();
@@ -292,11 +310,11 @@ final class RabbitMqTarget implements Target {
                     log.warn("rabbitmq target {}: cannot connect to {}: {} (entries stay in the inbox and are"
                             + " retried)", settings.name(), settings.describe(), lastFailure);
                 }
-                throw new Failed(where() + "broker unreachable: " + lastFailure);
+                throw new TargetUnavailableException(where() + "broker unreachable: " + lastFailure, null);
             }
             if (closed) {
                 close(c);
-                throw new Failed(where() + "closed (the server is stopping)");
+                throw new TargetUnavailableException(where() + "closed (the server is stopping)", null);
             }
             if (lastFailure != null) {
                 log.info("rabbitmq target {}: connected again to {}", settings.name(), settings.describe());

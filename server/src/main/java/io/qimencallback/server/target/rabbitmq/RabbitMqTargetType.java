@@ -25,10 +25,19 @@ import java.util.Objects;
  *   <li>{@code mandatory} (default true): a message no queue is bound for comes back (basic.return) and the
  *       delivery fails and is retried, instead of being dropped by the broker;</li>
  *   <li>{@code ca_file} (amqps only): PEM certificates to trust instead of the JVM's; host names are verified;</li>
- *   <li>{@code confirm_timeout} (default 30s; the inbox's delivery deadline, handler_timeout_millis, applies as well),
+ *   <li>{@code cert_file} and {@code key_file} (amqps only, both or neither): mutual TLS, the PEM certificate chain
+ *       and its unencrypted PKCS#8 PEM key the client presents; a key that is not the certificate's stops the
+ *       start;</li>
+ *   <li>{@code confirm_timeout} (default 30s; with connect_timeout and a second, how long the inbox lets a delivery run,
+ *       unless handler_timeout_millis is longer),
  *       {@code connect_timeout} (default 5s), {@code reconnect_delay} (default 1s: after a failed connect, deliveries
  *       fail at once for this long instead of each waiting for the broker).</li>
  * </ul>
+ *
+ * <p>No connection (refused, timed out, login or exchange declaration refused) and a broker that blocks publishers
+ * (memory or disk alarm) send nothing: the entry waits without using an attempt. Once a message went out, a nack, a
+ * return (no queue bound, with {@code mandatory}), a lost connection or no confirm in time cost one. The inbox waits
+ * connect_timeout plus confirm_timeout plus 1 s for a delivery.
  *
  * <p>Each message: the body is {@link io.qimencallback.server.target.Envelope#ofEntry} JSON, {@code content_type}
  * {@code application/json}, {@code delivery_mode} 2 (persistent), {@code message_id} the inbox entry id,

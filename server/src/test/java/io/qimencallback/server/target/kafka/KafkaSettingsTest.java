@@ -120,4 +120,25 @@ class KafkaSettingsTest {
             });
         }
     }
+
+    /**
+     * The inbox lets a delivery run the target's deliveryTimeout (delivery_timeout and its slack): even at the largest
+     * delivery_timeout, or a handler timeout above it, that ends before the inbox's shortest lease of a minute.
+     */
+    @Test
+    void theLongestDeliveryStaysWithinTheInboxsLease() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        for (Map<String, String> keys : List.of(Map.of("delivery_timeout", "50s"), Map.<String, String>of())) {
+            Map<String, String> yaml = new HashMap<>(Map.of("type", "kafka", "bootstrap_servers", "127.0.0.1:9"));
+            yaml.putAll(keys);
+            try (var t = new KafkaTargetType().create(Section.of("targets", "log", yaml, Map.of()),
+                    new TargetEnvironment(meters, Duration.ofMinutes(5)))) {
+                assertThat(t.deliveryTimeout()).as("%s", keys).contains(Duration.ofSeconds(51));
+                assertThat(t.deliveryTimeout().orElseThrow()).isLessThan(Duration.ofMinutes(1));
+            }
+            meters.clear();
+        }
+        assertThatThrownBy(() -> read(Map.of("delivery_timeout", "51s")))
+                .hasMessageContaining("targets.log.delivery_timeout").hasMessageContaining("lease");
+    }
 }

@@ -121,6 +121,38 @@ final class Broker implements AutoCloseable {
         return closed;
     }
 
+    /** The memory watermark now, to put back after a test set it to 0; 0.4 (the default) if it reads as 0 already. */
+    static String watermarkToRestore() throws Exception {
+        String now = rabbitmqctl("eval", "vm_memory_monitor:get_vm_memory_high_watermark().").trim();
+        try {
+            return Double.parseDouble(now) > 0 ? now : "0.4"; // 0: left by a run that died blocked
+        } catch (NumberFormatException e) {
+            return "0.4"; // an absolute or relative tuple: the default serves the tests
+        }
+    }
+
+    /** Sets the watermark back, trying a few times: a broker left at 0 blocks every later test and CI run. */
+    static void restoreWatermark(String watermark) {
+        for (int i = 0; ; i++) {
+            try {
+                rabbitmqctl("set_vm_memory_high_watermark", watermark);
+                return;
+            } catch (Exception e) {
+                if (i == 4) {
+                    System.err.println("could not restore RabbitMQ's memory watermark to " + watermark + ": " + e
+                            + " (rabbitmqctl set_vm_memory_high_watermark " + watermark + ")");
+                    return;
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     static String rabbitmqctl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("rabbitmqctl"));
         cmd.addAll(List.of(args));

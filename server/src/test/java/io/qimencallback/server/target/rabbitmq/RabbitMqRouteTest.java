@@ -132,6 +132,10 @@ class RabbitMqRouteTest {
                 .contains("qimen_rabbitmq_connected{target=\"queue\"} 1.0");
     }
 
+    /**
+     * The broker drops the target's connection while the inbox delivers a burst; the drops are timed by progress (so
+     * far confirmed) and repeated until one has hit a publish in flight, which the test then checks it did.
+     */
     @Test
     void connectionsDroppedByTheBrokerDuringABurstOfPushesLoseNoCall() throws Exception {
         Broker broker = broker();
@@ -146,9 +150,16 @@ class RabbitMqRouteTest {
                 String code = "DO-" + i;
                 calls.add(pool.submit(() -> push(s, code)));
             }
-            for (int i = 0; i < 2; i++) {
-                Thread.sleep(300);
+            // a drop when a tenth is confirmed, then one per further 40 until a drop failed a delivery in flight;
+            // the last one well before the burst's end, so the entries still to come meet the reconnect
+            for (double at = n / 10.0; failed(s, "connection") == 0 && at < n - 100 && kills < 10; at += 40) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (counter(s, "qimen.rabbitmq.confirmed") < at) {
+                    assertThat(System.nanoTime()).as("%s confirmed within 60 s", at).isLessThan(deadline);
+                    Thread.sleep(2);
+                }
                 kills += Broker.closeConnections("qimen-callback-server queue");
+                Thread.sleep(100); // the failure is counted once the delivery thread sees the close
             }
             for (Future<Long> f : calls) {
                 ids.add(f.get(60, TimeUnit.SECONDS));
@@ -156,14 +167,29 @@ class RabbitMqRouteTest {
         } finally {
             pool.shutdownNow();
         }
+        int retried = 0;
         for (long id : ids) {
-            await(s, id, x -> x.status() == InboxStatus.DONE, 60);
+            if (await(s, id, x -> x.status() == InboxStatus.DONE, 60).attempts() > 1) {
+                retried++;
+            }
         }
         List<GetResponse> got = broker.drain(n, 5000);
         assertThat(entryIds(got)).as("distinct entry ids in the queue").containsExactlyInAnyOrderElementsOf(ids);
         assertThat(kills).as("connections the broker closed during the burst").isPositive();
-        System.out.printf("%d pushes, %d connections dropped: %d messages, %d distinct%n", n, kills, got.size(),
-                entryIds(got).size());
+        // the drops hit work in flight: a publish failed on its connection, and its entry was delivered again
+        assertThat(failed(s, "connection")).as("deliveries failed by a dropped connection").isPositive();
+        assertThat(retried).as("entries delivered on a second attempt").isPositive();
+        System.out.printf("%d pushes, %d connections dropped: %d messages, %d distinct, %d entries retried%n", n,
+                kills, got.size(), entryIds(got).size(), retried);
+    }
+
+    private static double counter(TestServer s, String name, String... tags) {
+        var c = s.server().metrics().registry().find(name).tag("target", "queue").tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private static double failed(TestServer s, String outcome) {
+        return counter(s, "qimen.rabbitmq.failed", "outcome", outcome);
     }
 
     @Test

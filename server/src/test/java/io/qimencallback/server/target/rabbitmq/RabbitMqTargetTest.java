@@ -14,6 +14,7 @@ import io.qimencallback.protocol.handler.InboxDelivery;
 import io.qimencallback.server.config.Section;
 import io.qimencallback.server.target.Target;
 import io.qimencallback.server.target.TargetEnvironment;
+import io.qimencallback.server.target.TargetUnavailableException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -139,7 +140,7 @@ class RabbitMqTargetTest {
     void anUnroutableMessageFailsTheDeliveryAndTheTargetGoesOn() throws Exception {
         try (Broker broker = Broker.fresh("elsewhere.#");
              Target target = target(name(), Map.of("exchange", broker.exchange))) {
-            assertThatThrownBy(() -> target.deliver(delivery(1)))
+            assertThatThrownBy(() -> target.deliver(delivery(1))).isNotInstanceOf(TargetUnavailableException.class)
                     .hasMessageContaining("unroutable").hasMessageContaining("qimen.deliveryorder.create")
                     .hasMessageContaining("NO_ROUTE");
             assertThat(count("qimen.rabbitmq.failed", "target", target.name(), "outcome", "returned")).isEqualTo(1);
@@ -176,13 +177,22 @@ class RabbitMqTargetTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         try (Target target = target(name(), Map.of("uri", "amqp://127.0.0.1:" + port, "reconnect_delay", "1h"))) {
-            assertThatThrownBy(() -> target.deliver(delivery(1))).hasMessageContaining("broker unreachable")
-                    .hasMessageContaining("Connection refused");
+            // nothing sent: the inbox keeps the entry waiting without using an attempt
+            assertThatThrownBy(() -> target.deliver(delivery(1))).isInstanceOf(TargetUnavailableException.class)
+                    .hasMessageContaining("broker unreachable").hasMessageContaining("Connection refused");
             long start = System.nanoTime();
-            assertThatThrownBy(() -> target.deliver(delivery(1))).hasMessageContaining("broker unreachable");
+            assertThatThrownBy(() -> target.deliver(delivery(1))).isInstanceOf(TargetUnavailableException.class)
+                    .hasMessageContaining("broker unreachable");
             assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(200));
             assertThat(count("qimen.rabbitmq.failed", "target", target.name(), "outcome", "unreachable")).isEqualTo(2);
             assertThat(meters.find("qimen.rabbitmq.connected").tag("target", target.name()).gauge().value()).isZero();
+        }
+    }
+
+    @Test
+    void theDeliveryTimeoutIsConnectPlusConfirmPlusASecond() {
+        try (Target target = target(name(), Map.of("connect_timeout", "2s", "confirm_timeout", "7s"))) {
+            assertThat(target.deliveryTimeout()).contains(Duration.ofSeconds(10));
         }
     }
 
@@ -191,7 +201,8 @@ class RabbitMqTargetTest {
         try (Broker broker = Broker.fresh();
              Target target = target(name(), Map.of("exchange", broker.exchange, "username", "guest",
                      "password", "not-the-Pa55word"))) {
-            assertThatThrownBy(() -> target.deliver(delivery(1))).hasMessageContaining("broker unreachable")
+            assertThatThrownBy(() -> target.deliver(delivery(1))).isInstanceOf(TargetUnavailableException.class)
+                    .hasMessageContaining("broker unreachable")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("not-the-Pa55word"));
             assertThat(target.describe()).contains("user guest").doesNotContain("not-the-Pa55word");
         }
@@ -207,7 +218,10 @@ class RabbitMqTargetTest {
              Target target = target(name(), Map.of("exchange", broker.exchange, "confirm_timeout", "1s"))) {
             String t = target.name();
             target.deliver(delivery(1));
-            String watermark = Broker.rabbitmqctl("eval", "vm_memory_monitor:get_vm_memory_high_watermark().").trim();
+            String watermark = Broker.watermarkToRestore();
+            // a test JVM stopped in the middle (Ctrl-C, surefire's timeout) restores it as well
+            Thread restoreAtExit = new Thread(() -> Broker.restoreWatermark(watermark));
+            Runtime.getRuntime().addShutdownHook(restoreAtExit);
             try {
                 Broker.rabbitmqctl("set_vm_memory_high_watermark", "0");
                 long start = System.nanoTime();
@@ -225,10 +239,13 @@ class RabbitMqTargetTest {
                     }
                 }
                 start = System.nanoTime();
-                assertThatThrownBy(() -> target.deliver(delivery(3))).hasMessageContaining("blocks publishing");
+                // nothing sent while the broker says it blocks: the entry waits without using an attempt
+                assertThatThrownBy(() -> target.deliver(delivery(3))).isInstanceOf(TargetUnavailableException.class)
+                        .hasMessageContaining("blocks publishing");
                 assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(200));
             } finally {
-                Broker.rabbitmqctl("set_vm_memory_high_watermark", watermark.matches("[0-9.]+") ? watermark : "0.4");
+                Broker.restoreWatermark(watermark);
+                Runtime.getRuntime().removeShutdownHook(restoreAtExit);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (long id : new long[] {2, 3}) {
@@ -258,7 +275,8 @@ class RabbitMqTargetTest {
         try (Broker broker = Broker.fresh("qimen.#", Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
              Target target = target(name(), Map.of("exchange", broker.exchange))) {
             target.deliver(delivery(1));
-            assertThatThrownBy(() -> target.deliver(delivery(2))).hasMessageContaining("basic.nack");
+            assertThatThrownBy(() -> target.deliver(delivery(2))).hasMessageContaining("basic.nack")
+                    .isNotInstanceOf(TargetUnavailableException.class); // reached and refused: costs an attempt
             assertThat(count("qimen.rabbitmq.failed", "target", target.name(), "outcome", "nack")).isEqualTo(1);
             assertThat(broker.drain(1, 5000)).hasSize(1);
             target.deliver(delivery(2)); // room again
