@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.qimencallback.protocol.internal.ApiAccess;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,11 @@ public final class QimenResponse {
     private static final Set<String> RESERVED = Set.of("flag", "code", "message", "sub_code", "sub_message");
     private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final ObjectMapper TREES = new ObjectMapper();
+
+    static {
+        // rendering reads the fields without copying them: the server's, not a plugin's, way to read them
+        ApiAccess.register((ApiAccess.ResponseFields) r -> r.fields);
+    }
 
     private final boolean success;
     private final String code;
@@ -194,14 +200,6 @@ public final class QimenResponse {
         Map<String, JsonNode> copy = new LinkedHashMap<>();
         fields.forEach((k, v) -> copy.put(k, v.deepCopy()));
         return copy;
-    }
-
-    /**
-     * The fields without copying, for rendering an answer: the map is unmodifiable, but its values must not be
-     * changed (use {@link #fields()} for copies).
-     */
-    public Map<String, JsonNode> fieldsView() {
-        return fields;
     }
 
     @Override
