@@ -99,7 +99,7 @@ class HandlerLifecycleTest {
                     .isEqualTo(Duration.ofSeconds(5));
             assertThat(ctx.settings().require("password")).as("from the _file").isEqualTo("s3cr3t-pa55word");
             assertThat(ctx.meters()).isSameAs(s.server().metrics().registry());
-            assertThat(ctx.logger().getName()).isEqualTo(ErpHandler.class.getName());
+            assertThat(ctx.logger().getName()).as("named after name()").isEqualTo("qimen.plugin.erp");
             assertThat(s.send(s.call("deliveryorder.create").xmlBody("<request/>")).message())
                     .isEqualTo("url http://erp.local:8000");
 

@@ -17,8 +17,11 @@ public interface HandlerContext {
     PluginSettings settings();
 
     /**
-     * A logger named after the handler whose messages and arguments have personal data (mobile numbers, ID numbers,
-     * e-mail addresses) masked by the server's one masking rule before they are written.
+     * A logger named {@code qimen.plugin.<name>} after {@link QimenHandler#name()}, whose messages and arguments have
+     * personal data (mobile numbers, ID numbers, e-mail addresses) masked by the server's one masking rule before
+     * they are written.
+     *
+     * @return the logger
      */
     Logger logger();
 

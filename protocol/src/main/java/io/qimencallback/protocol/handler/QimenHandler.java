@@ -44,7 +44,10 @@ public interface QimenHandler {
 
     /**
      * The name of this handler's settings section ({@code plugins.<name>} in the YAML file, {@code QIMEN_PLUGINS_<NAME>_*}
-     * in the environment) and of its logger; handlers of one plugin may share a name. Default: the class's simple name.
+     * in the environment) and of its logger ({@code qimen.plugin.<name>}, {@link HandlerContext#logger()}); handlers
+     * of one plugin may share a name. Default: the class's simple name.
+     *
+     * @return the name
      */
     default String name() {
         return getClass().getSimpleName();
