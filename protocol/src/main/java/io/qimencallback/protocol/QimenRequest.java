@@ -64,12 +64,12 @@ public final class QimenRequest {
         return new QimenRequestBuilder(method);
     }
 
-    /** The method as it arrived, e.g. {@code taobao.qimen.deliveryorder.create}. */
+    /** {@return the method as it arrived, e.g. {@code taobao.qimen.deliveryorder.create}} */
     public String rawMethod() {
         return rawMethod;
     }
 
-    /** The method as {@link MethodNames#normalize} gives it, e.g. {@code deliveryorder.create}. */
+    /** {@return the method as {@link MethodNames#normalize} gives it, e.g. {@code deliveryorder.create}} */
     public String method() {
         return method;
     }
@@ -83,17 +83,17 @@ public final class QimenRequest {
         return params.get(SystemParams.APP_KEY);
     }
 
-    /** The routing id of ERP–WMS calls ({@code customerId}), or {@code null}. */
+    /** {@return the routing id of ERP–WMS calls ({@code customerId}), or {@code null}} */
     public String customerId() {
         return params.get(SystemParams.CUSTOMER_ID);
     }
 
-    /** The {@code format} parameter as sent, or {@code null}. */
+    /** {@return the {@code format} parameter as sent, or {@code null}} */
     public String formatParam() {
         return params.get(SystemParams.FORMAT);
     }
 
-    /** The format the answer is rendered in. */
+    /** {@return the format the answer is rendered in} */
     public ResponseFormat responseFormat() {
         return ResponseFormat.choose(formatParam(), bodyKind);
     }
@@ -125,7 +125,7 @@ public final class QimenRequest {
         return params.get(SystemParams.VERSION);
     }
 
-    /** Every signed parameter (headers in {@code top-sign-list}, query, form fields) except {@code sign}. */
+    /** {@return every signed parameter (headers in {@code top-sign-list}, query, form fields) except {@code sign}} */
     public Map<String, String> params() {
         return params;
     }
@@ -140,7 +140,7 @@ public final class QimenRequest {
         return Optional.ofNullable(params.get(name));
     }
 
-    /** The body exactly as received, read-only. */
+    /** {@return the body exactly as received, read-only} */
     public ByteBuffer body() {
         return ByteBuffer.wrap(body).asReadOnlyBuffer();
     }
@@ -163,7 +163,7 @@ public final class QimenRequest {
         return charset;
     }
 
-    /** The {@code Content-Type} header as sent, or {@code null}. */
+    /** {@return the {@code Content-Type} header as sent, or {@code null}} */
     public String contentType() {
         return contentType;
     }
@@ -180,6 +180,8 @@ public final class QimenRequest {
     /**
      * The parsed body; {@link MissingNode} when there is none to parse. Built on the first call (a request is handled
      * by one thread at a time, and the tree is the same whoever builds it).
+     *
+     * @return the tree, read-only by convention
      */
     public JsonNode bodyTree() {
         JsonNode t = tree;
@@ -229,7 +231,7 @@ public final class QimenRequest {
         }
     }
 
-    /** The caller's address, after trusted proxies are taken into account. */
+    /** {@return the caller's address, after trusted proxies are taken into account} */
     public String remoteAddress() {
         return remoteAddress;
     }
@@ -246,17 +248,19 @@ public final class QimenRequest {
     /**
      * The call's id: the one the access log, the debug console and a {@code system-error} answer show, so that a
      * handler's own log lines can be tied to them.
+     *
+     * @return the id
      */
     public String callId() {
         return callId;
     }
 
-    /** When the caller is answered {@code handler-timeout} if no answer is ready. */
+    /** {@return when the caller is answered {@code handler-timeout} if no answer is ready} */
     public Instant deadline() {
         return deadline;
     }
 
-    /** The time left until {@link #deadline()}; zero once it has passed. */
+    /** {@return the time left until {@link #deadline()}; zero once it has passed} */
     public Duration remaining() {
         Duration left = Duration.between(Instant.now(), deadline);
         return left.isNegative() ? Duration.ZERO : left;

@@ -46,7 +46,7 @@ public final class QimenResponse {
         this.fields = fields;
     }
 
-    /** {@code flag=success}, {@code code=0}, {@code message=ok}, as in the documented samples. */
+    /** {@return {@code flag=success}, {@code code=0}, {@code message=ok}, as in the documented samples} */
     public static QimenResponse success() {
         return success("ok");
     }
@@ -195,7 +195,7 @@ public final class QimenResponse {
         return message;
     }
 
-    /** API-specific fields in insertion order; each value is a copy. */
+    /** {@return API-specific fields in insertion order; each value is a copy} */
     public Map<String, JsonNode> fields() {
         Map<String, JsonNode> copy = new LinkedHashMap<>();
         fields.forEach((k, v) -> copy.put(k, v.deepCopy()));

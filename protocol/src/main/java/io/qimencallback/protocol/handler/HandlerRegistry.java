@@ -73,7 +73,7 @@ public final class HandlerRegistry {
         return r == null ? Optional.empty() : Optional.of(r.handler());
     }
 
-    /** Normalized method name → registration, sorted by method. */
+    /** {@return normalized method name → registration, sorted by method} */
     public Map<String, Registration> registrations() {
         return byMethod;
     }
@@ -98,7 +98,7 @@ public final class HandlerRegistry {
         return r == null ? Optional.empty() : Optional.of(r.handler());
     }
 
-    /** Normalized method names that an inbox consumer takes, sorted. */
+    /** {@return normalized method names that an inbox consumer takes, sorted} */
     public Set<String> inboxMethods() {
         return inboxByMethod.keySet();
     }

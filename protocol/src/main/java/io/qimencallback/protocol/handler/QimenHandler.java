@@ -24,6 +24,8 @@ public interface QimenHandler {
     /**
      * The methods this handler answers, in any form the gateway uses ({@code taobao.qimen.deliveryorder.create} and
      * {@code deliveryorder.create} are the same method). Two handlers claiming one method fail startup.
+     *
+     * @return the methods
      */
     Set<String> methods();
 
@@ -37,7 +39,7 @@ public interface QimenHandler {
      */
     QimenResponse handle(QimenRequest request) throws Exception;
 
-    /** How {@link #handle} runs: {@link Execution#BLOCKING} (on a worker) unless the handler says otherwise. */
+    /** {@return how {@link #handle} runs: {@link Execution#BLOCKING} (on a worker) unless the handler says otherwise} */
     default Execution execution() {
         return Execution.BLOCKING;
     }
