@@ -82,7 +82,7 @@ class HandlerLifecycleTest {
         ErpHandler orders = new ErpHandler("deliveryorder.create");
         ErpHandler stock = new ErpHandler("inventory.query");
         HandlerRegistry handlers = HandlerRegistry.builder().add(orders).add(stock).build();
-        try (LogCapture log = LogCapture.of(HandlerLifecycle.class, ErpHandler.class);
+        try (LogCapture log = LogCapture.of(HandlerLifecycle.class, "qimen.plugin.erp");
              TestServer s = TestServer.start(c -> c
                      .plugin("erp", Map.of("url", "http://erp.local:8000", "timeout", "2s"))
                      .plugin("nobody", Map.of("x", "1"))
