@@ -1,26 +1,16 @@
 package io.qimencallback.testkit;
 
-import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.handler.InboxHandler;
 import io.qimencallback.protocol.handler.QimenHandler;
-import io.qimencallback.server.QimenServer;
-import io.qimencallback.server.config.AppSecrets;
 import io.qimencallback.server.config.ServerConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -51,16 +41,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class QimenServerExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, AutoCloseable {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final List<QimenHandler> handlers;
     private final List<InboxHandler> inboxHandlers;
     private final Consumer<ServerConfig.Builder> config;
 
-    private QimenServer server;
-    private Path dataDir;
-    private Gateway gateway;
-    private AdminHttp admin;
+    private RunningServer running;
     private int classLevels; // nested test classes see the outer class's static extension too
     private boolean perTest;
 
@@ -87,52 +72,20 @@ public final class QimenServerExtension
      *                               {@code start}, the routes table)
      */
     public synchronized QimenServerExtension start() {
-        if (server != null) {
+        if (running != null) {
             throw new IllegalStateException("the test server runs already");
         }
-        String appKey = digits(8);
-        String secret = HexFormat.of().formatHex(randomBytes(16)); // 32 characters: never a demo secret
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("qimen-testkit-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the test server's data directory", e);
-        }
-        try {
-            ServerConfig.Builder b = ServerConfig.builder()
-                    .port(0).adminPort(0).bind("127.0.0.1").adminBind("127.0.0.1")
-                    .apps(AppSecrets.parse(appKey + ":" + secret))
-                    .dataDir(dir);
-            config.accept(b);
-            HandlerRegistry.Builder registry = HandlerRegistry.builder();
-            handlers.forEach(registry::add);
-            inboxHandlers.forEach(registry::add);
-            QimenServer s = QimenServer.start(b.build(), registry.build());
-            this.server = s;
-            this.dataDir = dir;
-            this.gateway = new Gateway(publicUrl(), appKey, secret);
-            this.admin = new AdminHttp(adminUrl());
-            return this;
-        } catch (RuntimeException e) {
-            deleteTree(dir);
-            throw e;
-        }
+        running = RunningServer.start(handlers, inboxHandlers, config);
+        return this;
     }
 
     /** Stops the server (draining calls in flight) and deletes its data directory; nothing when not running. */
     @Override
     public synchronized void close() {
-        if (server == null) {
-            return;
-        }
-        try {
-            server.stop();
-        } finally {
-            deleteTree(dataDir);
-            server = null;
-            gateway = null;
-            admin = null;
-            dataDir = null;
+        if (running != null) {
+            RunningServer r = running;
+            running = null;
+            r.stop();
         }
     }
 
@@ -143,7 +96,7 @@ public final class QimenServerExtension
      */
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
-        if (classLevels++ == 0 && server == null) {
+        if (classLevels++ == 0 && running == null) {
             start();
         }
     }
@@ -167,7 +120,7 @@ public final class QimenServerExtension
      */
     @Override
     public synchronized void beforeEach(ExtensionContext context) {
-        if (server == null) {
+        if (running == null) {
             start();
             perTest = true;
         }
@@ -192,8 +145,7 @@ public final class QimenServerExtension
      * @return the gateway
      */
     public synchronized Gateway gateway() {
-        running();
-        return gateway;
+        return running().gateway();
     }
 
     /**
@@ -202,8 +154,7 @@ public final class QimenServerExtension
      * @return e.g. {@code http://127.0.0.1:41234/qimen}
      */
     public synchronized URI publicUrl() {
-        QimenServer s = running();
-        return URI.create("http://127.0.0.1:" + s.port() + s.config().path());
+        return running().publicUrl();
     }
 
     /**
@@ -212,7 +163,7 @@ public final class QimenServerExtension
      * @return e.g. {@code http://127.0.0.1:41235}
      */
     public synchronized URI adminUrl() {
-        return URI.create("http://127.0.0.1:" + running().adminPort());
+        return running().adminUrl();
     }
 
     /**
@@ -223,8 +174,7 @@ public final class QimenServerExtension
     public String metrics() {
         AdminHttp http;
         synchronized (this) {
-            running();
-            http = admin;
+            http = running().admin();
         }
         return http.get("/metrics"); // not under the lock: a slow scrape must not hold up close()
     }
@@ -239,8 +189,8 @@ public final class QimenServerExtension
     public List<StoredCall> inbox() {
         InboxView view;
         synchronized (this) {
-            view = new InboxView(running().inbox().orElseThrow(() -> new IllegalStateException(
-                    "the inbox is off: build the extension with inbox(true)")));
+            view = running().inbox().orElseThrow(() -> new IllegalStateException(
+                    "the inbox is off: build the extension with inbox(true)"));
         }
         return view.calls();
     }
@@ -251,39 +201,15 @@ public final class QimenServerExtension
      * @return the directory
      */
     public synchronized Path dataDir() {
-        running();
-        return dataDir;
+        return running().dataDir();
     }
 
-    private QimenServer running() {
-        if (server == null) {
+    private RunningServer running() {
+        if (running == null) {
             throw new IllegalStateException("the test server is not running: register the extension with"
                     + " @RegisterExtension, or call start()");
         }
-        return server;
-    }
-
-    private static String digits(int n) {
-        StringBuilder s = new StringBuilder(n);
-        s.append(1 + RANDOM.nextInt(9));
-        while (s.length() < n) {
-            s.append(RANDOM.nextInt(10));
-        }
-        return s.toString();
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind is not worth failing a test for
-        }
+        return running;
     }
 
     /** What the server runs: handlers, settings, routes, timeouts. Everything else is the server's defaults. */
