@@ -13,7 +13,7 @@ public enum ContentKind {
     /** No body. */
     NONE;
 
-    /** Whether the raw body bytes are part of the signed string. */
+    /** {@return whether the raw body bytes are part of the signed string} */
     public boolean signsBodyText() {
         return this != FORM && this != NONE;
     }

@@ -1,14 +1,10 @@
 package io.qimencallback.protocol;
 
-import io.qimencallback.protocol.internal.SystemParams;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.qimencallback.protocol.ContentKind;
-import io.qimencallback.protocol.internal.http.InboundCall;
+import io.qimencallback.protocol.internal.SystemParams;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
@@ -40,7 +36,7 @@ public final class QimenRequest {
     private final String callId;
     private final Instant deadline;
 
-    private QimenRequest(Builder b) {
+    QimenRequest(QimenRequestBuilder b) {
         this.rawMethod = Objects.requireNonNull(b.method, "method");
         this.method = MethodNames.normalize(rawMethod);
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(b.params));
@@ -52,81 +48,28 @@ public final class QimenRequest {
         this.remoteAddress = b.remoteAddress;
         this.receivedAt = b.receivedAt;
         this.callId = b.callId;
-        this.deadline = b.deadline;
+        this.deadline = b.deadline != null ? b.deadline : b.receivedAt.plusSeconds(10);
     }
 
     /**
-     * The request a server hands to handlers once {@code call} has been verified and its body parsed.
-     *
-     * @param call          the verified call
-     * @param params        the parameters the signature covered ({@link InboundCall#signedParams})
-     * @param bodyTree      the parsed body
-     * @param remoteAddress the caller's address
-     * @return the request
-     */
-    public static QimenRequest of(InboundCall call, Map<String, String> params, JsonNode bodyTree, String remoteAddress) {
-        Objects.requireNonNull(bodyTree, "bodyTree");
-        return of(call, params, () -> bodyTree, remoteAddress);
-    }
-
-    /**
-     * As {@link #of(InboundCall, Map, JsonNode, String)}, with the tree built on a handler's first
-     * {@link #bodyTree()} (the body was checked well-formed before: building it then does not fail).
-     *
-     * @param call          the verified call
-     * @param params        the parameters the signature covered
-     * @param bodyTree      builds the parsed body
-     * @param remoteAddress the caller's address
-     * @return the request
-     */
-    public static QimenRequest of(InboundCall call, Map<String, String> params, Supplier<JsonNode> bodyTree,
-                                  String remoteAddress) {
-        return from(call, params, bodyTree, remoteAddress).build();
-    }
-
-    /**
-     * As {@link #of(InboundCall, Map, Supplier, String)}, for a server that adds the call id and deadline.
-     *
-     * @param call          the verified call
-     * @param params        the parameters the signature covered
-     * @param bodyTree      builds the parsed body
-     * @param remoteAddress the caller's address
-     * @return a builder holding all of it
-     */
-    public static Builder from(InboundCall call, Map<String, String> params, Supplier<JsonNode> bodyTree,
-                               String remoteAddress) {
-        Builder b = builder(call.param(SystemParams.METHOD));
-        params.forEach((k, v) -> {
-            if (!k.equals(SystemParams.SIGN)) {
-                b.param(k, v);
-            }
-        });
-        b.body = call.raw().body();
-        b.charset = call.contentType().charset();
-        b.contentType = call.contentType().header();
-        b.bodyKind = call.contentType().kind();
-        b.bodyTree = Objects.requireNonNull(bodyTree, "bodyTree");
-        b.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
-        b.receivedAt = call.raw().receivedAt();
-        return b;
-    }
-
-    /**
-     * For tests of handlers, and for servers embedding handlers in other transports.
+     * For unit tests of handlers, and for servers embedding handlers in other transports. Nothing is verified: the
+     * request is what the builder is given (a test that wants the server's own checks uses the test kit's
+     * {@code QimenRequests}). Its defaults suit a unit test, not a real call: call id {@code test}, no body, from
+     * {@code 127.0.0.1}, received now, deadline ten seconds later.
      *
      * @param method the method as it arrives, e.g. {@code taobao.qimen.deliveryorder.create}
-     * @return a builder with no body, from {@code 127.0.0.1}, received now
+     * @return a builder with those defaults
      */
-    public static Builder builder(String method) {
-        return new Builder(method);
+    public static QimenRequestBuilder builder(String method) {
+        return new QimenRequestBuilder(method);
     }
 
-    /** The method as it arrived, e.g. {@code taobao.qimen.deliveryorder.create}. */
+    /** {@return the method as it arrived, e.g. {@code taobao.qimen.deliveryorder.create}} */
     public String rawMethod() {
         return rawMethod;
     }
 
-    /** The method as {@link MethodNames#normalize} gives it, e.g. {@code deliveryorder.create}. */
+    /** {@return the method as {@link MethodNames#normalize} gives it, e.g. {@code deliveryorder.create}} */
     public String method() {
         return method;
     }
@@ -140,17 +83,17 @@ public final class QimenRequest {
         return params.get(SystemParams.APP_KEY);
     }
 
-    /** The routing id of ERP–WMS calls ({@code customerId}), or {@code null}. */
+    /** {@return the routing id of ERP–WMS calls ({@code customerId}), or {@code null}} */
     public String customerId() {
         return params.get(SystemParams.CUSTOMER_ID);
     }
 
-    /** The {@code format} parameter as sent, or {@code null}. */
+    /** {@return the {@code format} parameter as sent, or {@code null}} */
     public String formatParam() {
         return params.get(SystemParams.FORMAT);
     }
 
-    /** The format the answer is rendered in. */
+    /** {@return the format the answer is rendered in} */
     public ResponseFormat responseFormat() {
         return ResponseFormat.choose(formatParam(), bodyKind);
     }
@@ -182,7 +125,7 @@ public final class QimenRequest {
         return params.get(SystemParams.VERSION);
     }
 
-    /** Every signed parameter (headers in {@code top-sign-list}, query, form fields) except {@code sign}. */
+    /** {@return every signed parameter (headers in {@code top-sign-list}, query, form fields) except {@code sign}} */
     public Map<String, String> params() {
         return params;
     }
@@ -197,7 +140,7 @@ public final class QimenRequest {
         return Optional.ofNullable(params.get(name));
     }
 
-    /** The body exactly as received, read-only. */
+    /** {@return the body exactly as received, read-only} */
     public ByteBuffer body() {
         return ByteBuffer.wrap(body).asReadOnlyBuffer();
     }
@@ -220,7 +163,7 @@ public final class QimenRequest {
         return charset;
     }
 
-    /** The {@code Content-Type} header as sent, or {@code null}. */
+    /** {@return the {@code Content-Type} header as sent, or {@code null}} */
     public String contentType() {
         return contentType;
     }
@@ -237,6 +180,8 @@ public final class QimenRequest {
     /**
      * The parsed body; {@link MissingNode} when there is none to parse. Built on the first call (a request is handled
      * by one thread at a time, and the tree is the same whoever builds it).
+     *
+     * @return the tree, read-only by convention
      */
     public JsonNode bodyTree() {
         JsonNode t = tree;
@@ -286,7 +231,7 @@ public final class QimenRequest {
         }
     }
 
-    /** The caller's address, after trusted proxies are taken into account. */
+    /** {@return the caller's address, after trusted proxies are taken into account} */
     public String remoteAddress() {
         return remoteAddress;
     }
@@ -303,17 +248,19 @@ public final class QimenRequest {
     /**
      * The call's id: the one the access log, the debug console and a {@code system-error} answer show, so that a
      * handler's own log lines can be tied to them.
+     *
+     * @return the id
      */
     public String callId() {
         return callId;
     }
 
-    /** When the caller is answered {@code handler-timeout} if no answer is ready. */
+    /** {@return when the caller is answered {@code handler-timeout} if no answer is ready} */
     public Instant deadline() {
         return deadline;
     }
 
-    /** The time left until {@link #deadline()}; zero once it has passed. */
+    /** {@return the time left until {@link #deadline()}; zero once it has passed} */
     public Duration remaining() {
         Duration left = Duration.between(Instant.now(), deadline);
         return left.isNegative() ? Duration.ZERO : left;
@@ -323,123 +270,5 @@ public final class QimenRequest {
     public String toString() {
         // no parameters or body: they may carry personal data
         return "QimenRequest[" + method + ", app_key=" + appKey() + ", customerId=" + customerId() + "]";
-    }
-
-    /** Builds a {@link QimenRequest}: see {@link QimenRequest#builder(String)}. */
-    public static final class Builder {
-        private final String method;
-        private final Map<String, String> params = new LinkedHashMap<>();
-        private byte[] body = new byte[0];
-        private Charset charset = StandardCharsets.UTF_8;
-        private String contentType;
-        private ContentKind bodyKind = ContentKind.NONE;
-        private Supplier<JsonNode> bodyTree = MissingNode::getInstance;
-        private String remoteAddress = "127.0.0.1";
-        private Instant receivedAt = Instant.now();
-        private String callId = "test";
-        private Instant deadline;
-
-        private Builder(String method) {
-            this.method = Objects.requireNonNull(method, "method");
-            params.put(SystemParams.METHOD, method);
-        }
-
-        /**
-         * Adds (or replaces) a signed parameter.
-         *
-         * @param name  the parameter's name
-         * @param value its value
-         * @return this builder
-         */
-        public Builder param(String name, String value) {
-            params.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        /**
-         * A body with its kind and tree; {@code tree} is usually from the server's body parser.
-         *
-         * @param bytes the body as sent (copied)
-         * @param kind  what it is
-         * @param tree  its parsed tree, as {@link QimenRequest#bodyTree()} describes it
-         * @return this builder
-         */
-        public Builder body(byte[] bytes, ContentKind kind, JsonNode tree) {
-            this.body = Objects.requireNonNull(bytes, "bytes").clone();
-            this.bodyKind = Objects.requireNonNull(kind, "kind");
-            Objects.requireNonNull(tree, "tree");
-            this.bodyTree = () -> tree;
-            return this;
-        }
-
-        /**
-         * The {@code Content-Type} header and the body's charset.
-         *
-         * @param contentType the header as sent, or null
-         * @param charset     the body's charset
-         * @return this builder
-         */
-        public Builder contentType(String contentType, Charset charset) {
-            this.contentType = contentType;
-            this.charset = Objects.requireNonNull(charset, "charset");
-            return this;
-        }
-
-        /**
-         * The caller's address.
-         *
-         * @param remoteAddress e.g. {@code 140.205.144.1}
-         * @return this builder
-         */
-        public Builder remoteAddress(String remoteAddress) {
-            this.remoteAddress = Objects.requireNonNull(remoteAddress, "remoteAddress");
-            return this;
-        }
-
-        /**
-         * When the call arrived.
-         *
-         * @param receivedAt the instant
-         * @return this builder
-         */
-        public Builder receivedAt(Instant receivedAt) {
-            this.receivedAt = Objects.requireNonNull(receivedAt, "receivedAt");
-            return this;
-        }
-
-        /**
-         * The call's id (default {@code test}).
-         *
-         * @param callId the id
-         * @return this builder
-         */
-        public Builder callId(String callId) {
-            this.callId = Objects.requireNonNull(callId, "callId");
-            return this;
-        }
-
-        /**
-         * When the caller is answered {@code handler-timeout}. Default: ten seconds after
-         * {@link #receivedAt(Instant)}, the server's default handler timeout.
-         *
-         * @param deadline the instant
-         * @return this builder
-         */
-        public Builder deadline(Instant deadline) {
-            this.deadline = Objects.requireNonNull(deadline, "deadline");
-            return this;
-        }
-
-        /**
-         * The request.
-         *
-         * @return a new request
-         */
-        public QimenRequest build() {
-            if (deadline == null) {
-                deadline = receivedAt.plusSeconds(10);
-            }
-            return new QimenRequest(this);
-        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.qimencallback.protocol.internal.ApiAccess;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,11 @@ public final class QimenResponse {
     private static final Pattern XML_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
     private static final ObjectMapper TREES = new ObjectMapper();
 
+    static {
+        // rendering reads the fields without copying them: the server's, not a plugin's, way to read them
+        ApiAccess.register((ApiAccess.ResponseFields) r -> r.fields);
+    }
+
     private final boolean success;
     private final String code;
     private final String message;
@@ -40,7 +46,7 @@ public final class QimenResponse {
         this.fields = fields;
     }
 
-    /** {@code flag=success}, {@code code=0}, {@code message=ok}, as in the documented samples. */
+    /** {@return {@code flag=success}, {@code code=0}, {@code message=ok}, as in the documented samples} */
     public static QimenResponse success() {
         return success("ok");
     }
@@ -189,19 +195,11 @@ public final class QimenResponse {
         return message;
     }
 
-    /** API-specific fields in insertion order; each value is a copy. */
+    /** {@return API-specific fields in insertion order; each value is a copy} */
     public Map<String, JsonNode> fields() {
         Map<String, JsonNode> copy = new LinkedHashMap<>();
         fields.forEach((k, v) -> copy.put(k, v.deepCopy()));
         return copy;
-    }
-
-    /**
-     * The fields without copying, for rendering an answer: the map is unmodifiable, but its values must not be
-     * changed (use {@link #fields()} for copies).
-     */
-    public Map<String, JsonNode> fieldsView() {
-        return fields;
     }
 
     @Override

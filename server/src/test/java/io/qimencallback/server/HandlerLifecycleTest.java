@@ -82,7 +82,7 @@ class HandlerLifecycleTest {
         ErpHandler orders = new ErpHandler("deliveryorder.create");
         ErpHandler stock = new ErpHandler("inventory.query");
         HandlerRegistry handlers = HandlerRegistry.builder().add(orders).add(stock).build();
-        try (LogCapture log = LogCapture.of(HandlerLifecycle.class, ErpHandler.class);
+        try (LogCapture log = LogCapture.of(HandlerLifecycle.class, "qimen.plugin.erp");
              TestServer s = TestServer.start(c -> c
                      .plugin("erp", Map.of("url", "http://erp.local:8000", "timeout", "2s"))
                      .plugin("nobody", Map.of("x", "1"))
@@ -99,7 +99,7 @@ class HandlerLifecycleTest {
                     .isEqualTo(Duration.ofSeconds(5));
             assertThat(ctx.settings().require("password")).as("from the _file").isEqualTo("s3cr3t-pa55word");
             assertThat(ctx.meters()).isSameAs(s.server().metrics().registry());
-            assertThat(ctx.logger().getName()).isEqualTo(ErpHandler.class.getName());
+            assertThat(ctx.logger().getName()).as("named after name()").isEqualTo("qimen.plugin.erp");
             assertThat(s.send(s.call("deliveryorder.create").xmlBody("<request/>")).message())
                     .isEqualTo("url http://erp.local:8000");
 

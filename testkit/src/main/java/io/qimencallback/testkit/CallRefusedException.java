@@ -9,6 +9,7 @@ import java.util.Objects;
 public final class CallRefusedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The failure code. */
     private final String code;
 
     CallRefusedException(String code, String message) {
@@ -16,7 +17,11 @@ public final class CallRefusedException extends RuntimeException {
         this.code = Objects.requireNonNull(code, "code");
     }
 
-    /** The failure code the gateway would get, e.g. {@code invalid-body}. */
+    /**
+     * The failure code the gateway would get, e.g. {@code invalid-body}.
+     *
+     * @return the code
+     */
     public String code() {
         return code;
     }

@@ -38,24 +38,43 @@ public abstract class CallSpec<S extends CallSpec<S>> {
         return (S) this;
     }
 
-    /** The method as given to {@code call(...)}. */
+    /**
+     * The method as given to {@code call(...)}.
+     *
+     * @return the method
+     */
     public final String method() {
         return method;
     }
 
-    /** An XML body (root {@code <request>}), {@code text/xml}. */
+    /**
+     * An XML body (root {@code <request>}), {@code text/xml}.
+     *
+     * @param body the document
+     * @return this call, for chaining
+     */
     public final S xml(String body) {
         Objects.requireNonNull(body, "body");
         return step(b -> b.xmlBody(body));
     }
 
-    /** A JSON body, {@code application/json}. */
+    /**
+     * A JSON body, {@code application/json}.
+     *
+     * @param body the document
+     * @return this call, for chaining
+     */
     public final S json(String body) {
         Objects.requireNonNull(body, "body");
         return step(b -> b.jsonBody(body));
     }
 
-    /** Form fields ({@code application/x-www-form-urlencoded}), signed as parameters, in the map's order. */
+    /**
+     * Form fields ({@code application/x-www-form-urlencoded}), signed as parameters, in the map's order.
+     *
+     * @param fields the fields, in order
+     * @return this call, for chaining
+     */
     public final S form(Map<String, String> fields) {
         Map<String, String> copy = new java.util.LinkedHashMap<>(Objects.requireNonNull(fields, "fields"));
         return step(b -> copy.forEach(b::formField));
@@ -65,6 +84,7 @@ public abstract class CallSpec<S extends CallSpec<S>> {
      * The bundled fixture body of this method ({@link Fixtures#body}), fresh document codes and times, in the
      * fixture's own kind and format; calls made after this one (a parameter, another format) still apply.
      *
+     * @return this call, for chaining
      * @throws IllegalArgumentException at send or build, when no fixture exists for the method
      */
     @SuppressWarnings("unchecked")
@@ -73,26 +93,47 @@ public abstract class CallSpec<S extends CallSpec<S>> {
         return (S) this;
     }
 
-    /** A query parameter (a system parameter, {@code target_app_key}, ...), signed. */
+    /**
+     * A query parameter (a system parameter, {@code target_app_key}, ...), signed.
+     *
+     * @param name  the parameter's name
+     * @param value its value
+     * @return this call, for chaining
+     */
     public final S param(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         return step(b -> b.param(name, value));
     }
 
-    /** The {@code customerId} parameter (the owner code, 货主编码). */
+    /**
+     * The {@code customerId} parameter (the owner code, 货主编码).
+     *
+     * @param customerId the owner code
+     * @return this call, for chaining
+     */
     public final S customerId(String customerId) {
         Objects.requireNonNull(customerId, "customerId");
         return step(b -> b.customerId(customerId));
     }
 
-    /** {@code xml} or {@code json}: the answer's format. Default: {@code json} for a JSON body, else {@code xml}. */
+    /**
+     * {@code xml} or {@code json}: the answer's format. Default: {@code json} for a JSON body, else {@code xml}.
+     *
+     * @param format {@code xml} or {@code json}
+     * @return this call, for chaining
+     */
     public final S format(String format) {
         Objects.requireNonNull(format, "format");
         return step(b -> b.format(format));
     }
 
-    /** {@code md5} (the default), {@code hmac} or {@code hmac-sha256}. */
+    /**
+     * {@code md5} (the default), {@code hmac} or {@code hmac-sha256}.
+     *
+     * @param signMethod {@code md5}, {@code hmac} or {@code hmac-sha256}
+     * @return this call, for chaining
+     */
     public final S signMethod(String signMethod) {
         SignMethod m = SignMethod.fromWireName(Objects.requireNonNull(signMethod, "signMethod"))
                 .orElseThrow(() -> new IllegalArgumentException("unknown sign method " + signMethod
@@ -100,20 +141,36 @@ public abstract class CallSpec<S extends CallSpec<S>> {
         return step(b -> b.signMethod(m));
     }
 
-    /** The {@code timestamp} parameter; default: now (GMT+8), as the gateway sends it. */
+    /**
+     * The {@code timestamp} parameter; default: now (GMT+8), as the gateway sends it.
+     *
+     * @param timestamp the instant the call claims
+     * @return this call, for chaining
+     */
     public final S timestamp(Instant timestamp) {
         Objects.requireNonNull(timestamp, "timestamp");
         return step(b -> b.timestamp(timestamp));
     }
 
-    /** A request header (not signed unless listed in {@code top-sign-list}). */
+    /**
+     * A request header (not signed unless listed in {@code top-sign-list}).
+     *
+     * @param name  the header's name
+     * @param value its value
+     * @return this call, for chaining
+     */
     public final S header(String name, String value) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value");
         return step(b -> b.header(name, value));
     }
 
-    /** The charset of the body and parameters (UTF-8 by default; the gateway also sends GBK). */
+    /**
+     * The charset of the body and parameters (UTF-8 by default; the gateway also sends GBK).
+     *
+     * @param charset e.g. {@code GBK}
+     * @return this call, for chaining
+     */
     @SuppressWarnings("unchecked")
     public final S charset(Charset charset) {
         this.charset = Objects.requireNonNull(charset, "charset");

@@ -15,7 +15,11 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    /** The APIs that have a fixture, as handlers name them. */
+    /**
+     * The APIs that have a fixture, as handlers name them.
+     *
+     * @return e.g. {@code deliveryorder.create}
+     */
     public static List<String> apis() {
         return io.qimencallback.server.client.Fixtures.all().stream().map(Fixture::api).toList();
     }
@@ -25,13 +29,20 @@ public final class Fixtures {
      * ({@code <request>…</request>}) for the ERP–WMS APIs, JSON for the others (form fields as a flat JSON object).
      *
      * @param api in any form the server accepts ({@code taobao.qimen.deliveryorder.create} too)
+     * @return the body's text
      * @throws IllegalArgumentException naming the APIs that have one, when this one has none
      */
     public static String body(String api) {
         return named(api).render(Instant.now(), Fixture.uniqueCode());
     }
 
-    /** {@code xml}, {@code json} or {@code form}: how the fixture's business data travels. */
+    /**
+     * {@code xml}, {@code json} or {@code form}: how the fixture's business data travels.
+     *
+     * @param api in any form the server accepts
+     * @return the kind
+     * @throws IllegalArgumentException when the API has no fixture
+     */
     public static String kind(String api) {
         return named(api).kind().wireName();
     }

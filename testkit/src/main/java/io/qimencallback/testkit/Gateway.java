@@ -19,17 +19,30 @@ public final class Gateway {
         this.secret = Objects.requireNonNull(secret, "secret");
     }
 
-    /** A call of {@code method}, in any form the gateway uses ({@code taobao.qimen.deliveryorder.create} too). */
+    /**
+     * A call of {@code method}, in any form the gateway uses ({@code taobao.qimen.deliveryorder.create} too).
+     *
+     * @param method e.g. {@code deliveryorder.create}
+     * @return the call, to describe and {@link GatewayCall#send()}
+     */
     public GatewayCall call(String method) {
         return new GatewayCall(this, method);
     }
 
-    /** The app key calls are signed for (generated per server). */
+    /**
+     * The app key calls are signed for (generated per server).
+     *
+     * @return eight digits
+     */
     public String appKey() {
         return appKey;
     }
 
-    /** The secret calls are signed with (generated per server; never a demo secret). */
+    /**
+     * The secret calls are signed with (generated per server; never a demo secret).
+     *
+     * @return 32 hex digits
+     */
     public String secret() {
         return secret;
     }

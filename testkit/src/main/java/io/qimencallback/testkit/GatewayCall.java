@@ -12,6 +12,7 @@ public final class GatewayCall extends CallSpec<GatewayCall> {
     /**
      * Signs the call with the server's app key and secret, posts it to the service address and reads the answer.
      *
+     * @return the answer, whatever it is (a failure too)
      * @throws java.io.UncheckedIOException when the server cannot be reached
      */
     public QimenAnswer send() {

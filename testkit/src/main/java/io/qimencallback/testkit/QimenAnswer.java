@@ -22,34 +22,65 @@ public final class QimenAnswer {
         this.response = Objects.requireNonNull(response, "response");
     }
 
-    /** The HTTP status: 200 for every protocol answer, failures included (503 when the server is over budget). */
+    /**
+     * The HTTP status: 200 for every protocol answer, failures included (503 when the server is over budget).
+     *
+     * @return the status
+     */
     public int httpStatus() {
         return response.status();
     }
 
-    /** The Content-Type header as received. */
+    /**
+     * The Content-Type header as received.
+     *
+     * @return the header
+     */
     public String contentType() {
         return response.contentType();
     }
 
-    /** The body as received (UTF-8). */
+    /**
+     * The body as received (UTF-8).
+     *
+     * @return the body
+     */
     public String raw() {
         return response.text();
     }
 
-    /** {@code success} or {@code failure}; {@code null} when the body is not a Qimen answer. */
+    /**
+     * {@code success} or {@code failure}; {@code null} when the body is not a Qimen answer.
+     *
+     * @return the flag
+     */
     public String flag() {
         return response.flag();
     }
 
+    /**
+     * The {@code code}: {@code 0} for a success, else the failure's code ({@code invalid-body}, ...).
+     *
+     * @return the code; {@code null} when the body is not a Qimen answer
+     */
     public String code() {
         return response.code();
     }
 
+    /**
+     * The {@code message}, as the server or the handler wrote it.
+     *
+     * @return the message; {@code null} when the body is not a Qimen answer
+     */
     public String message() {
         return response.message();
     }
 
+    /**
+     * Whether the answer is a Qimen success ({@code flag=success}).
+     *
+     * @return {@code true} for a success; {@code false} for a failure or a body that is not a Qimen answer
+     */
     public boolean isSuccess() {
         return response.isSuccess();
     }
@@ -57,6 +88,8 @@ public final class QimenAnswer {
     /**
      * The content of {@code response} as a tree (XML elements repeated become arrays, all values text);
      * {@link com.fasterxml.jackson.databind.node.MissingNode} when the body is not a Qimen answer.
+     *
+     * @return the tree
      */
     public JsonNode tree() {
         return response.tree();
@@ -67,6 +100,7 @@ public final class QimenAnswer {
      * as numbers: {@code deliveryOrderId}, {@code items/item/0/itemCode}.
      *
      * @return the text of the field, or {@code null} when absent or not a single value
+     * @param path e.g. {@code items/item/0/itemCode}
      */
     public String field(String path) {
         Objects.requireNonNull(path, "path");
@@ -79,6 +113,9 @@ public final class QimenAnswer {
      * {@code request.bodyAs} maps a body (the same mapper): an answer record of {@code io.qimencallback.protocol.model}
      * ({@code as(DeliveryOrderCreateAnswer.class)} equals the record the handler answered with) or the test's own.
      *
+     * @param type the record or class
+     * @param <T>  its type
+     * @return the mapped fields
      * @throws IllegalArgumentException naming the type and the field that does not fit
      */
     public <T> T as(Class<T> type) {

@@ -43,7 +43,12 @@ public final class QimenRequests {
     private QimenRequests() {
     }
 
-    /** A call of {@code method}, in any form the gateway uses ({@code taobao.qimen.deliveryorder.create} too). */
+    /**
+     * A call of {@code method}, in any form the gateway uses ({@code taobao.qimen.deliveryorder.create} too).
+     *
+     * @param method e.g. {@code deliveryorder.create}
+     * @return the call, to describe and {@link Builder#build()}
+     */
     public static Builder call(String method) {
         return new Builder(method);
     }
@@ -58,6 +63,7 @@ public final class QimenRequests {
          * The request a handler gets for this call: its call id, a deadline of the server's default handler
          * timeout, the caller {@code 127.0.0.1}.
          *
+         * @return the verified request
          * @throws CallRefusedException when the server would answer the call itself instead (naming the code)
          */
         public QimenRequest build() {

@@ -13,19 +13,36 @@ public final class QimenResponses {
     private QimenResponses() {
     }
 
-    /** The answer rendered in XML and read as the gateway reads it. */
+    /**
+     * The answer rendered in XML and read as the gateway reads it.
+     *
+     * @param response the handler's answer
+     * @return the answer as the gateway reads it
+     */
     public static QimenAnswer answer(QimenResponse response) {
         return answer(response, "xml");
     }
 
-    /** The answer rendered in {@code xml} or {@code json} and read as the gateway reads it. */
+    /**
+     * The answer rendered in {@code xml} or {@code json} and read as the gateway reads it.
+     *
+     * @param response the handler's answer
+     * @param format   {@code xml} or {@code json}
+     * @return the answer as the gateway reads it
+     */
     public static QimenAnswer answer(QimenResponse response, String format) {
         ResponseFormat f = format(format);
         byte[] body = ResponseWriter.render(Objects.requireNonNull(response, "response"), f);
         return new QimenAnswer(new GatewayResponse(200, f.contentType(), body));
     }
 
-    /** The body the server would send: {@code <response><flag>success</flag>…</response>} or its JSON form. */
+    /**
+     * The body the server would send: {@code <response><flag>success</flag>…</response>} or its JSON form.
+     *
+     * @param response the handler's answer
+     * @param format   {@code xml} or {@code json}
+     * @return the body's text
+     */
     public static String render(QimenResponse response, String format) {
         return new String(ResponseWriter.render(Objects.requireNonNull(response, "response"), format(format)),
                 StandardCharsets.UTF_8);

@@ -19,6 +19,20 @@ import java.util.Objects;
  */
 public record StoredCall(long id, String method, String rawMethod, String appKey, String customerId,
                          String businessKey, String status, int attempts, Map<String, String> params, String body) {
+    /**
+     * Checks the required components and copies the parameters.
+     *
+     * @param id          the entry id
+     * @param method      the normalized method
+     * @param rawMethod   the method as sent
+     * @param appKey      the caller's app key
+     * @param customerId  the {@code customerId} parameter, or {@code null}
+     * @param businessKey the idempotency key
+     * @param status      the entry's status
+     * @param attempts    delivery attempts so far
+     * @param params      the signed parameters
+     * @param body        the body as received
+     */
     public StoredCall {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(status, "status");

@@ -77,13 +77,18 @@ class QimenServerExtensionTest {
     void realSecretsNeverTheDemoOnes() {
         assertThat(server.gateway().secret()).isNotEqualTo(ServerConfig.DEMO_SECRET).hasSizeGreaterThanOrEqualTo(32);
         assertThat(server.gateway().appKey()).matches("[1-9][0-9]{7}");
-        assertThat(server.server().config().apps().appKeys()).containsExactly(server.gateway().appKey());
+        Gateway demo = new Gateway(server.publicUrl(), "12345678", ServerConfig.DEMO_SECRET);
+        assertThat(demo.call("deliveryorder.create").fixture().send().code()).as("the demo app is not served")
+                .isEqualTo("sign-check-failure");
+        Gateway otherKey = new Gateway(server.publicUrl(), "87654321", server.gateway().secret());
+        assertThat(otherKey.call("deliveryorder.create").fixture().send().code()).as("only the generated app key")
+                .isEqualTo("sign-check-failure");
     }
 
     @Test
     void addressesAndMetrics() throws Exception {
         assertThat(server.publicUrl().getPort()).isPositive().isNotEqualTo(8080);
-        assertThat(server.publicUrl().getPath()).isEqualTo(server.server().config().path());
+        assertThat(server.publicUrl().getPath()).isEqualTo("/qimen");
         HttpResponse<String> ready = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(server.adminUrl().resolve("/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -77,7 +77,7 @@ public final class HandlerRegistry {
         return r == null ? Optional.empty() : Optional.of(r.handler());
     }
 
-    /** Normalized method name → registration, sorted by method. */
+    /** {@return normalized method name → registration, sorted by method} */
     public Map<String, Registration> registrations() {
         return byMethod;
     }
@@ -102,7 +102,7 @@ public final class HandlerRegistry {
         return r == null ? Optional.empty() : Optional.of(r.handler());
     }
 
-    /** Normalized method names that an inbox consumer takes, sorted. */
+    /** {@return normalized method names that an inbox consumer takes, sorted} */
     public Set<String> inboxMethods() {
         return inboxByMethod.keySet();
     }

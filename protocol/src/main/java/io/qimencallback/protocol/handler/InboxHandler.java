@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public interface InboxHandler {
 
-    /** The methods this handler consumes, in any form the gateway uses; two claims on one method fail startup. */
+    /** {@return the methods this handler consumes, in any form the gateway uses; two claims on one method fail startup} */
     Set<String> methods();
 
     /**
@@ -28,7 +28,7 @@ public interface InboxHandler {
      */
     void deliver(InboxDelivery delivery) throws Exception;
 
-    /** As {@link QimenHandler#name()}. */
+    /** {@return as {@link QimenHandler#name()}} */
     default String name() {
         return getClass().getSimpleName();
     }

@@ -13,10 +13,10 @@ import java.util.Set;
  */
 public interface PluginSettings {
 
-    /** The section's name, as the plugin declares it. */
+    /** {@return the section's name, as the plugin declares it} */
     String name();
 
-    /** The keys that have a value (after the environment and files are applied), without the {@code _file} suffix. */
+    /** {@return the keys that have a value (after the environment and files are applied), without the {@code _file} suffix} */
     Set<String> keys();
 
     /**

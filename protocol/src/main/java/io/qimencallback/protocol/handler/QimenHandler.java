@@ -24,6 +24,8 @@ public interface QimenHandler {
     /**
      * The methods this handler answers, in any form the gateway uses ({@code taobao.qimen.deliveryorder.create} and
      * {@code deliveryorder.create} are the same method). Two handlers claiming one method fail startup.
+     *
+     * @return the methods
      */
     Set<String> methods();
 
@@ -37,14 +39,17 @@ public interface QimenHandler {
      */
     QimenResponse handle(QimenRequest request) throws Exception;
 
-    /** How {@link #handle} runs: {@link Execution#BLOCKING} (on a worker) unless the handler says otherwise. */
+    /** {@return how {@link #handle} runs: {@link Execution#BLOCKING} (on a worker) unless the handler says otherwise} */
     default Execution execution() {
         return Execution.BLOCKING;
     }
 
     /**
      * The name of this handler's settings section ({@code plugins.<name>} in the YAML file, {@code QIMEN_PLUGINS_<NAME>_*}
-     * in the environment) and of its logger; handlers of one plugin may share a name. Default: the class's simple name.
+     * in the environment) and of its logger ({@code qimen.plugin.<name>}, {@link HandlerContext#logger()}); handlers
+     * of one plugin may share a name. Default: the class's simple name.
+     *
+     * @return the name
      */
     default String name() {
         return getClass().getSimpleName();

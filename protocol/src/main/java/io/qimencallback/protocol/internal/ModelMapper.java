@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qimencallback.protocol.ErrorCode;
 import io.qimencallback.protocol.QimenException;
+import io.qimencallback.protocol.model.MissingFieldException;
 import java.util.Objects;
 
 /**
@@ -113,22 +114,5 @@ public final class ModelMapper {
             b.append(b.isEmpty() ? "" : "/").append(last);
         }
         return b.length() > MAX_PATH ? b.substring(0, MAX_PATH) + "…" : b.toString();
-    }
-
-    /** What a model's constructor throws when a required field is absent or blank. */
-    public static final class MissingFieldException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-        private final String field;
-
-        /** @param field the field's name in the body, e.g. {@code deliveryOrderCode} */
-        public MissingFieldException(String field) {
-            super(field + " is required", null);
-            this.field = field;
-        }
-
-        /** The field's name in the body. */
-        public String field() {
-            return field;
-        }
     }
 }

@@ -38,7 +38,7 @@ public final class ResponseWriter {
                 g.writeStringField("sub_code", r.code());
                 g.writeStringField("sub_message", r.message());
             }
-            for (Map.Entry<String, JsonNode> e : r.fieldsView().entrySet()) {
+            for (Map.Entry<String, JsonNode> e : ApiAccess.fieldsView(r).entrySet()) {
                 g.writeFieldName(e.getKey());
                 JSON.writeTree(g, e.getValue());
             }
@@ -61,7 +61,7 @@ public final class ResponseWriter {
         element(b, "flag", r.flag());
         element(b, "code", r.code());
         element(b, "message", r.message());
-        for (Map.Entry<String, JsonNode> e : r.fieldsView().entrySet()) {
+        for (Map.Entry<String, JsonNode> e : ApiAccess.fieldsView(r).entrySet()) {
             node(b, e.getKey(), e.getValue());
         }
         b.append("</response>");

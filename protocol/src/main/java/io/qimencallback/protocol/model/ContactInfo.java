@@ -88,4 +88,17 @@ public record ContactInfo(
     public ContactInfo(String name, String mobile, String province, String city, String area, String detailAddress) {
         this(null, name, null, null, mobile, null, null, province, city, area, null, detailAddress, null, null, null, null);
     }
+
+    /**
+     * The names of the fields that have a value, never a value: everything here is personal data.
+     *
+     * @return e.g. {@code ContactInfo[values not shown: name, mobile, province, detailAddress]}
+     */
+    @Override
+    public String toString() {
+        return "ContactInfo[values not shown: " + Fields.presentNames("company", company, "name", name, "zipCode",
+                zipCode, "tel", tel, "mobile", mobile, "email", email, "countryCode", countryCode, "province", province,
+                "city", city, "area", area, "town", town, "detailAddress", detailAddress, "idType", idType, "idNumber",
+                idNumber, "extendProps", extendProps, "other", other) + "]";
+    }
 }

@@ -143,4 +143,18 @@ public record DeliveryOrder(
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);
     }
+
+    /**
+     * The document's codes, without personal data: no nicknames, messages or remarks, the contacts as
+     * {@link ContactInfo#toString()} shows them, and of the maps their field names only.
+     *
+     * @return e.g. {@code DeliveryOrder[deliveryOrderCode=DO1, orderType=JYCK, warehouseCode=W1]}
+     */
+    @Override
+    public String toString() {
+        return Fields.describe("DeliveryOrder", "deliveryOrderCode", deliveryOrderCode, "preDeliveryOrderCode",
+                preDeliveryOrderCode, "orderType", orderType, "warehouseCode", warehouseCode, "sourcePlatformCode",
+                sourcePlatformCode, "createTime", createTime, "logisticsCode", logisticsCode, "senderInfo", senderInfo,
+                "receiverInfo", receiverInfo, "extendProps", extendProps.keySet(), "other", other.keySet());
+    }
 }

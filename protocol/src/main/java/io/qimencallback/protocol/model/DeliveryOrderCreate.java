@@ -48,4 +48,16 @@ public record DeliveryOrderCreate(
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);
     }
+
+    /**
+     * Without personal data: the order as its own {@code toString} shows it, the number of lines, and of the maps
+     * their field names only.
+     *
+     * @return e.g. {@code DeliveryOrderCreate[deliveryOrder=…, orderLines=2]}
+     */
+    @Override
+    public String toString() {
+        return Fields.describe("DeliveryOrderCreate", "deliveryOrder", deliveryOrder, "orderLines", orderLines.size(), "extendProps",
+                extendProps.keySet(), "other", other.keySet());
+    }
 }

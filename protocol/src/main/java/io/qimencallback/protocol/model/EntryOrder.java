@@ -70,4 +70,17 @@ public record EntryOrder(
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);
     }
+
+    /**
+     * The document's codes, without personal data: no names or remarks, the sender as {@link ContactInfo#toString()}
+     * shows it, and of the maps their field names only.
+     *
+     * @return e.g. {@code EntryOrder[entryOrderCode=EO1, ownerCode=O1, warehouseCode=W1]}
+     */
+    @Override
+    public String toString() {
+        return Fields.describe("EntryOrder", "entryOrderCode", entryOrderCode, "ownerCode", ownerCode, "warehouseCode",
+                warehouseCode, "orderType", orderType, "logisticsCode", logisticsCode, "supplierCode", supplierCode,
+                "senderInfo", senderInfo, "extendProps", extendProps.keySet(), "other", other.keySet());
+    }
 }

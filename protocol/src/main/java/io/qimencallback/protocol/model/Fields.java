@@ -2,13 +2,13 @@ package io.qimencallback.protocol.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import io.qimencallback.protocol.internal.ModelMapper.MissingFieldException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /** The records' compact constructors share these: immutable copies, and required fields checked. */
 final class Fields {
@@ -53,5 +53,36 @@ final class Fields {
         fields.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "field name"),
                 v == null ? NullNode.getInstance() : v.deepCopy()));
         return Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * {@code Type[a=1, b=[x, y]]} from name/value pairs, absent and empty values left out: the {@code toString} of a
+     * record that holds personal data, given only what may be shown (codes; field names for maps).
+     */
+    static String describe(String type, Object... namesAndValues) {
+        StringJoiner j = new StringJoiner(", ", type + "[", "]");
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            Object v = namesAndValues[i + 1];
+            if (present(v)) {
+                j.add(namesAndValues[i] + "=" + v);
+            }
+        }
+        return j.toString();
+    }
+
+    /** The names of the pairs that have a value, never the values: all a record of a person shows of itself. */
+    static String presentNames(Object... namesAndValues) {
+        StringJoiner j = new StringJoiner(", ");
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (present(namesAndValues[i + 1])) {
+                j.add(namesAndValues[i].toString());
+            }
+        }
+        return j.toString();
+    }
+
+    private static boolean present(Object v) {
+        return v != null && !(v instanceof java.util.Collection<?> c && c.isEmpty())
+                && !(v instanceof Map<?, ?> m && m.isEmpty()) && !(v instanceof String t && t.isEmpty());
     }
 }

@@ -63,4 +63,18 @@ public record ReturnOrder(
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);
     }
+
+    /**
+     * The document's codes, without personal data: no nickname, reason or remark, the sender as
+     * {@link ContactInfo#toString()} shows it, and of the maps their field names only.
+     *
+     * @return e.g. {@code ReturnOrder[returnOrderCode=RO1, warehouseCode=W1, orderType=THRK]}
+     */
+    @Override
+    public String toString() {
+        return Fields.describe("ReturnOrder", "returnOrderCode", returnOrderCode, "warehouseCode", warehouseCode,
+                "orderType", orderType, "preDeliveryOrderCode", preDeliveryOrderCode, "logisticsCode", logisticsCode,
+                "expressCode", expressCode, "senderInfo", senderInfo, "extendProps", extendProps.keySet(), "other",
+                other.keySet());
+    }
 }

@@ -41,4 +41,16 @@ public record StockoutCreate(
         extendProps = Fields.map(extendProps);
         other = Fields.map(other);
     }
+
+    /**
+     * Without personal data: the order as its own {@code toString} shows it, the number of lines, and of the maps
+     * their field names only.
+     *
+     * @return e.g. {@code StockoutCreate[deliveryOrder=…, orderLines=2]}
+     */
+    @Override
+    public String toString() {
+        return Fields.describe("StockoutCreate", "deliveryOrder", deliveryOrder, "orderLines", orderLines.size(), "extendProps",
+                extendProps.keySet(), "other", other.keySet());
+    }
 }

@@ -182,6 +182,42 @@ class ModelsTest {
     }
 
     @Test
+    void recordsWithPersonalDataPrintNoneOfIt() throws QimenException {
+        DeliveryOrderCreate delivery = fixture("deliveryorder.create").bodyAs(DeliveryOrderCreate.class);
+        ContactInfo receiver = delivery.deliveryOrder().receiverInfo();
+        List<String> personal = List.of(receiver.name(), receiver.mobile(), receiver.detailAddress(),
+                delivery.deliveryOrder().senderInfo().name(), delivery.deliveryOrder().senderInfo().mobile());
+        assertThat(personal).doesNotContainNull();
+        assertThat(delivery.toString()).contains("DO" + CODE, "receiverInfo=ContactInfo[values not shown: ", "name",
+                "mobile").doesNotContain(personal.toArray(String[]::new));
+        assertThat(receiver.toString()).doesNotContain(personal.toArray(String[]::new));
+
+        ContactInfo sender = fixture("entryorder.create").bodyAs(EntryOrderCreate.class).entryOrder().senderInfo();
+        EntryOrderCreate entry = fixture("entryorder.create").bodyAs(EntryOrderCreate.class);
+        assertThat(entry.toString()).contains("PO" + CODE).doesNotContain(sender.name(), sender.mobile(),
+                sender.detailAddress());
+        ReturnOrderCreate ret = fixture("returnorder.create").bodyAs(ReturnOrderCreate.class);
+        ContactInfo buyer = ret.returnOrder().senderInfo();
+        assertThat(ret.toString()).contains("RO" + CODE).doesNotContain(buyer.name(), buyer.mobile(),
+                buyer.detailAddress());
+        StockoutCreate stockout = fixture("stockout.create").bodyAs(StockoutCreate.class);
+        assertThat(stockout.toString()).contains("SO" + CODE)
+                .doesNotContain(stockout.deliveryOrder().receiverInfo().name());
+
+        ContactInfo made = new ContactInfo("王五", "13912345678", "浙江省", "杭州市", "西湖区", "文三路1号");
+        assertThat(made.toString()).isEqualTo(
+                "ContactInfo[values not shown: name, mobile, province, city, area, detailAddress]");
+    }
+
+    @Test
+    void aRequiredFieldMissingInCodeIsAnExportedException() {
+        MissingFieldException e = catchThrowableOfType(MissingFieldException.class,
+                () -> new DeliveryOrderCreate(null, null, null, null));
+        assertThat(e).isInstanceOf(IllegalArgumentException.class).hasMessage("deliveryOrder is required");
+        assertThat(e.field()).isEqualTo("deliveryOrder");
+    }
+
+    @Test
     void aMissingDocumentIsMissingParameter() {
         QimenException e = refused("<request><orderLines/></request>", DeliveryOrderCreate.class);
         assertThat(e.errorCode()).isEqualTo(ErrorCode.MISSING_PARAMETER);

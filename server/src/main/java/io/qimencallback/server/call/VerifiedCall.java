@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
+import io.qimencallback.protocol.internal.Requests;
 import io.qimencallback.protocol.internal.SystemParams;
 import io.qimencallback.protocol.internal.body.BodyParser;
 import io.qimencallback.protocol.ContentKind;
@@ -64,7 +65,7 @@ public record VerifiedCall(InboundCall inbound, String method, Map<String, Strin
 
     /** The handler's request, its body tree built on first use (the body was checked well-formed before). */
     public QimenRequest request(String callId, Instant deadline) {
-        return QimenRequest.from(inbound, signedParams, () -> {
+        return Requests.from(inbound, signedParams, () -> {
             try {
                 return tree();
             } catch (QimenException e) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qimencallback.protocol.QimenException;
 import io.qimencallback.protocol.QimenRequest;
+import io.qimencallback.protocol.QimenRequestBuilder;
 import io.qimencallback.protocol.internal.body.BodyParser;
 import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.protocol.handler.InboxDelivery;
@@ -294,7 +295,7 @@ final class InboxDispatcher implements AutoCloseable {
 
     /** The call as the handler would have seen it synchronously: signed parameters, exact body, parsed tree. */
     static QimenRequest request(InboxEntry e) throws QimenException {
-        QimenRequest.Builder b = QimenRequest.builder(e.rawMethod());
+        QimenRequestBuilder b = QimenRequest.builder(e.rawMethod());
         e.params().forEach(b::param);
         byte[] body = e.body();
         ContentType type = ContentType.of(e.contentType(), body);

@@ -90,7 +90,7 @@ public final class HandlerLifecycle {
                     log.info("plugin settings: {} (plugins.{} in the file, {}* in the environment)", settings, name,
                             Section.envPrefix("plugins", name));
                 }
-                Logger logger = new MaskingLogger(LoggerFactory.getLogger(e.handler().getClass()));
+                Logger logger = new MaskingLogger(LoggerFactory.getLogger(loggerName(name)));
                 e.start(new PluginContext(settings, logger, meters));
                 started.add(e);
             } catch (VirtualMachineError fatal) {
@@ -122,6 +122,11 @@ public final class HandlerLifecycle {
         } catch (ConfigException e) {
             throw new HandlerStartException(e.getMessage(), e);
         }
+    }
+
+    /** {@code qimen.plugin.<name>}: what {@code QimenHandler.name()} promises; one logger per settings section. */
+    static String loggerName(String handlerName) {
+        return "qimen.plugin." + handlerName;
     }
 
     /** Every handler instance once, synchronous ones first, each in the order of its methods. */

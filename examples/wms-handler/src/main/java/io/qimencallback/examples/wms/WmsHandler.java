@@ -1,7 +1,6 @@
 package io.qimencallback.examples.wms;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qimencallback.protocol.ContentKind;
 import io.qimencallback.protocol.ErrorCode;
@@ -12,29 +11,34 @@ import io.qimencallback.protocol.QimenTime;
 import io.qimencallback.protocol.handler.Execution;
 import io.qimencallback.protocol.handler.HandlerContext;
 import io.qimencallback.protocol.handler.QimenHandler;
+import io.qimencallback.protocol.model.Criteria;
 import io.qimencallback.protocol.model.DeliveryOrder;
 import io.qimencallback.protocol.model.DeliveryOrderCreate;
 import io.qimencallback.protocol.model.DeliveryOrderCreateAnswer;
+import io.qimencallback.protocol.model.EntryOrderCreate;
+import io.qimencallback.protocol.model.EntryOrderCreateAnswer;
+import io.qimencallback.protocol.model.InventoryItem;
+import io.qimencallback.protocol.model.InventoryQuery;
+import io.qimencallback.protocol.model.InventoryQueryAnswer;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An example WMS adapter answering three ERP–WMS APIs from memory: it accepts delivery and entry orders (idempotently:
  * a repeated document code gets the id it got the first time) and reports zero stock for any inventory query.
  *
  * <p>A real adapter would call its WMS here. What it shows: reading its own settings at start ({@code plugins: wms:
- * id_prefix: ...} in the YAML, or {@code QIMEN_PLUGINS_WMS_ID_PREFIX}), claiming methods, reading the body as a typed
- * model ({@code deliveryorder.create}) or as the parsed XML tree (the others), refusing a bad document with a specific
- * code, and building Qimen answers with typed records or nested and repeated elements.
+ * id_prefix: ...} in the YAML, or {@code QIMEN_PLUGINS_WMS_ID_PREFIX}), claiming methods, reading each body as its
+ * typed model (a missing document code is refused by {@code bodyAs} itself, {@code missing-parameter}), refusing a
+ * document with a specific code of its own, and answering with the typed answer records.
  */
 public final class WmsHandler implements QimenHandler {
     private final ConcurrentMap<String, String> ids = new ConcurrentHashMap<>();
+    private final AtomicLong lastId = new AtomicLong(); // unique however many calls run at once
     private volatile String idPrefix = "WMS"; // until start: a handler is also called without a server in unit tests
 
     @Override
@@ -50,15 +54,25 @@ public final class WmsHandler implements QimenHandler {
     }
 
     /**
-     * This handler runs on an I/O thread, where nothing may block: the first typed mapping loads Jackson's classes
-     * for the records (jar reads), so it happens here, on the starting thread, once.
+     * This handler runs on an I/O thread, where nothing may block: the first typed mapping of a record loads
+     * Jackson's classes for it (jar reads), so each body and answer is mapped here, on the starting thread, once.
      */
     private static void warmUp() throws QimenException {
+        QimenResponse.success(new DeliveryOrderCreateAnswer(null, request(
+                "{\"deliveryOrder\":{\"deliveryOrderCode\":\"warm-up\"}}").bodyAs(DeliveryOrderCreate.class)
+                .deliveryOrder().deliveryOrderCode(), null, null));
+        QimenResponse.success(new EntryOrderCreateAnswer(request(
+                "{\"entryOrder\":{\"entryOrderCode\":\"warm-up\"}}").bodyAs(EntryOrderCreate.class)
+                .entryOrder().entryOrderCode()));
+        Criteria c = request("{\"criteriaList\":{\"criteria\":{\"itemCode\":\"warm-up\"}}}")
+                .bodyAs(InventoryQuery.class).criteriaList().get(0);
+        QimenResponse.success(new InventoryQueryAnswer(List.of(item(c))));
+    }
+
+    private static QimenRequest request(String json) {
         try {
-            JsonNode tree = new ObjectMapper().readTree("{\"deliveryOrder\":{\"deliveryOrderCode\":\"warm-up\"}}");
-            QimenRequest r = QimenRequest.builder("deliveryorder.create").body(new byte[0], ContentKind.JSON, tree).build();
-            QimenResponse.success(new DeliveryOrderCreateAnswer(null, r.bodyAs(DeliveryOrderCreate.class)
-                    .deliveryOrder().deliveryOrderCode(), null, null));
+            return QimenRequest.builder("warm-up")
+                    .body(new byte[0], ContentKind.JSON, new ObjectMapper().readTree(json)).build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -78,48 +92,40 @@ public final class WmsHandler implements QimenHandler {
     public QimenResponse handle(QimenRequest request) throws QimenException {
         return switch (request.method()) {
             case "deliveryorder.create" -> deliveryOrder(request.bodyAs(DeliveryOrderCreate.class));
-            case "entryorder.create" -> create(request.bodyTree(), "/entryOrder", "entryOrderCode", "entryOrderId", "IB");
-            case "inventory.query" -> inventory(request.bodyTree());
+            case "entryorder.create" -> entryOrder(request.bodyAs(EntryOrderCreate.class));
+            case "inventory.query" -> inventory(request.bodyAs(InventoryQuery.class));
             default -> throw new QimenException(ErrorCode.INVALID_METHOD, "not handled here: " + request.method());
         };
     }
 
-    /** With the typed model: a missing deliveryOrderCode was refused by bodyAs already ({@code missing-parameter}). */
+    /** A missing deliveryOrderCode was refused by bodyAs already ({@code missing-parameter}). */
     private QimenResponse deliveryOrder(DeliveryOrderCreate body) {
         DeliveryOrder order = body.deliveryOrder();
         return QimenResponse.success(new DeliveryOrderCreateAnswer(QimenTime.format(Instant.now()),
                 id("OB", order.deliveryOrderCode()), order.warehouseCode(), order.logisticsCode()));
     }
 
-    private String id(String prefix, String code) {
-        return ids.computeIfAbsent(prefix + ":" + code, k -> idPrefix + "-" + prefix + "-" + (ids.size() + 1));
-    }
-
-    private QimenResponse create(JsonNode body, String order, String codeField, String idField, String prefix)
-            throws QimenException {
-        String code = body.at(order + "/" + codeField).asText("");
-        if (code.isBlank()) {
-            throw new QimenException(ErrorCode.INVALID_BODY, codeField + " is required");
-        }
-        return QimenResponse.success()
-                .with(idField, id(prefix, code))
+    /** The typed answer, and a field it does not have ({@code createTime}) added to it. */
+    private QimenResponse entryOrder(EntryOrderCreate body) {
+        return QimenResponse.success(new EntryOrderCreateAnswer(id("IB", body.entryOrder().entryOrderCode())))
                 .with("createTime", QimenTime.format(Instant.now()));
     }
 
-    private static QimenResponse inventory(JsonNode body) {
-        List<Map<String, Object>> items = new ArrayList<>();
-        JsonNode criteria = body.at("/criteriaList/criteria");
-        for (JsonNode c : criteria.isArray() ? criteria : List.of(criteria)) {
-            if (!c.isMissingNode()) {
-                Map<String, Object> item = new LinkedHashMap<>(); // element order as in the API doc
-                item.put("warehouseCode", c.path("warehouseCode").asText());
-                item.put("itemCode", c.path("itemCode").asText());
-                item.put("inventoryType", c.path("inventoryType").asText("ZP"));
-                item.put("quantity", 0);
-                item.put("lockQuantity", 0);
-                items.add(item);
-            }
+    /** A query must name what it asks for: refused with a code of this handler's choosing otherwise. */
+    private static QimenResponse inventory(InventoryQuery body) throws QimenException {
+        if (body.criteriaList().isEmpty()) {
+            throw new QimenException(ErrorCode.MISSING_PARAMETER, "criteriaList/criteria is required");
         }
-        return QimenResponse.success().with("items", Map.of("item", items));
+        return QimenResponse.success(new InventoryQueryAnswer(body.criteriaList().stream().map(WmsHandler::item)
+                .toList()));
+    }
+
+    private static InventoryItem item(Criteria c) {
+        return new InventoryItem(c.warehouseCode(), c.itemCode(), c.itemId(),
+                c.inventoryType() == null ? "ZP" : c.inventoryType(), "0", "0");
+    }
+
+    private String id(String prefix, String code) {
+        return ids.computeIfAbsent(prefix + ":" + code, k -> idPrefix + "-" + prefix + "-" + lastId.incrementAndGet());
     }
 }

@@ -29,9 +29,10 @@ class WmsHandlerEndToEndTest {
         assertThat(stock.contentType()).startsWith("application/json");
         assertThat(stock.field("items/item/0/quantity")).isEqualTo("0");
 
-        QimenAnswer refused = server.gateway().call("entryorder.create").xml("<request><entryOrder/></request>").send();
+        QimenAnswer refused = server.gateway().call("entryorder.create")
+                .xml("<request><entryOrder><warehouseCode>W1</warehouseCode></entryOrder></request>").send();
         assertThat(refused.flag()).isEqualTo("failure");
-        assertThat(refused.code()).isEqualTo("invalid-body");
-        assertThat(refused.message()).isEqualTo("entryOrderCode is required");
+        assertThat(refused.code()).isEqualTo("missing-parameter");
+        assertThat(refused.message()).isEqualTo("entryOrder/entryOrderCode is required");
     }
 }
