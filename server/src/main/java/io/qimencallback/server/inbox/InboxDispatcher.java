@@ -246,34 +246,6 @@ final class InboxDispatcher implements AutoCloseable {
         return t == null ? null : new Recipient(t::deliver, targetTimeouts.getOrDefault(e.consumer(), deliveryTimeout));
     }
 
-    /**
-     * Interrupts one delivery at its deadline, and only while it runs: cancelling the scheduled task does not stop one
-     * already running, whose interrupt would otherwise land on the store's I/O after the delivery, or on the next one.
-     */
-    private static final class Deadline {
-        private final Thread worker;
-        private boolean running = true;
-        private boolean fired;
-
-        Deadline(Thread worker) {
-            this.worker = worker;
-        }
-
-        synchronized void fire() {
-            if (running) {
-                fired = true;
-                worker.interrupt();
-            }
-        }
-
-        /** The delivery returned: no interrupt from now on, and none left pending; whether the deadline fired. */
-        synchronized boolean end() {
-            running = false;
-            Thread.interrupted();
-            return fired;
-        }
-    }
-
     private void deliver(InboxEntry e, String claim) throws SQLException {
         Recipient to = recipientFor(e);
         if (to == null) {
@@ -288,7 +260,7 @@ final class InboxDispatcher implements AutoCloseable {
             metrics.dead();
             return;
         }
-        Deadline guard = new Deadline(Thread.currentThread());
+        DeliveryDeadline guard = new DeliveryDeadline(Thread.currentThread());
         // on its own thread: a deadline must fire even while the database is slow
         ScheduledFuture<?> deadline = deadlines.schedule(guard::fire, to.timeout().toMillis(), TimeUnit.MILLISECONDS);
         Throwable failure = null;

@@ -241,6 +241,37 @@ class InboxTargetDeliveryTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aTargetsOwnLongerDeliveryTimeoutIsWhatADeliveryGetsNotTheHandlerTimeout() throws Exception {
+        Path slowHold = Files.createFile(dir.resolve("slow.hold"));
+        Path hungHold = Files.createFile(dir.resolve("hung.hold"));
+        // the inbox handler timeout is 200 ms; "slow" bounds its deliveries itself at 30 s, "hung" at 800 ms
+        TestServer s = start("sqlite", c -> c.handlerTimeout(Duration.ofMillis(200)).inboxMaxAttempts(3)
+                .inboxRetryDelay(Duration.ofHours(1))
+                .target("slow", target("slow.log", "hold_while", slowHold.toString(), "delivery_timeout", "30s"))
+                .target("hung", target("hung.log", "hold_while", hungHold.toString(), "delivery_timeout", "800ms"))
+                .route("deliveryorder.create", "inbox slow").route("entryorder.create", "inbox hung"));
+        long slow = push(s, "deliveryorder.create", "DO-1");
+        long hung = push(s, "entryorder.create", "EO-1");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (begins("slow.log") == 0) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        // the hung one is interrupted at its target's timeout, and says so
+        InboxEntry interrupted = await(s, hung, e -> e.status() == InboxStatus.FAILED);
+        assertThat(interrupted.lastError()).startsWith("no result within 800 ms");
+        Files.delete(hungHold);
+        // the slow one runs five times the handler timeout, uninterrupted: released, it is done
+        long began = Long.parseLong(FileTarget.lines(dir.resolve("slow.log"), "begin").get(0)[3]);
+        Thread.sleep(Math.max(0, began + 1000 - System.currentTimeMillis()));
+        assertThat(store(s).get(slow).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSING);
+        Files.delete(slowHold);
+        InboxEntry done = await(s, slow, e -> e.status() == InboxStatus.DONE);
+        assertThat(done.attempts()).isEqualTo(1);
+        assertThat(FileTarget.lines(dir.resolve("slow.log"), "fail")).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void anEntryWaitingForAnUnreachableTargetSaysWhyAndKeepsItsAttempts(String store) throws Exception {

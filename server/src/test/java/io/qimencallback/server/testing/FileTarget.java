@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code hold_while} exists; answers its first {@code unavailable_first} deliveries (whatever the entry) as unreachable
  * ({@link TargetUnavailableException}, appending {@code unavailable <entry> <attempt>}); fails attempts up to
  * {@code fail_first} (every one with {@code fail_first: always}); else appends
- * {@code done <entry> <attempt> <normalizedMethod> <callId>} and returns {@code file <name>}.
+ * {@code done <entry> <attempt> <normalizedMethod> <callId>} and returns {@code file <name>}. {@code delivery_timeout}:
+ * what it answers as {@link Target#deliveryTimeout()} (none by default).
  */
 public final class FileTarget implements Target {
     public static final TargetType TYPE = new TargetType() {
@@ -40,7 +43,9 @@ public final class FileTarget implements Target {
             return new FileTarget(section.name(), Path.of(section.require("file")),
                     section.get("hold_while").map(Path::of).orElse(null),
                     failFirst.equals("always") ? Integer.MAX_VALUE : Integer.parseInt(failFirst),
-                    Integer.parseInt(section.get("unavailable_first").orElse("0")));
+                    Integer.parseInt(section.get("unavailable_first").orElse("0")),
+                    section.get("delivery_timeout").isPresent()
+                            ? Optional.of(section.getDuration("delivery_timeout", Duration.ZERO)) : Optional.empty());
         }
     };
 
@@ -50,13 +55,21 @@ public final class FileTarget implements Target {
     private final int failFirst;
     /** Deliveries still to be answered as unreachable. */
     private final AtomicInteger unavailable;
+    private final Optional<Duration> deliveryTimeout;
 
-    private FileTarget(String name, Path file, Path hold, int failFirst, int unavailableFirst) {
+    private FileTarget(String name, Path file, Path hold, int failFirst, int unavailableFirst,
+                       Optional<Duration> deliveryTimeout) {
         this.name = name;
         this.file = file;
         this.hold = hold;
         this.failFirst = failFirst;
         this.unavailable = new AtomicInteger(unavailableFirst);
+        this.deliveryTimeout = deliveryTimeout;
+    }
+
+    @Override
+    public Optional<Duration> deliveryTimeout() {
+        return deliveryTimeout;
     }
 
     @Override
