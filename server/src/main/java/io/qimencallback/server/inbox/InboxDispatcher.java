@@ -363,7 +363,7 @@ final class InboxDispatcher implements AutoCloseable {
      * id; due by {@code deadline}, when this delivery is interrupted.
      */
     static QimenRequest request(InboxEntry e, Instant deadline) throws QimenException {
-        QimenRequest.Builder b = QimenRequest.builder(e.rawMethod()).callId(e.deliveryCallId()).deadline(deadline);
+        var b = QimenRequest.builder(e.rawMethod()).callId(e.deliveryCallId()).deadline(deadline);
         e.params().forEach(b::param);
         byte[] body = e.body();
         ContentType type = ContentType.of(e.contentType(), body);
