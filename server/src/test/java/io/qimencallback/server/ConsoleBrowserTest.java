@@ -177,7 +177,10 @@ class ConsoleBrowserTest {
             s.send(s.call("taobao.qimen.deliveryorder.create").customerId("CUST001").signOverride("0BAD"));
             s.send(s.call("taobao.qimen.deliveryorder.create").customerId("CUST001").xmlBody(ConsoleApiTest.ORDER));
             s.raw("POST", "/elsewhere?method=x.y&app_key=k2", Map.of(), new byte[0]);
+            s.send(s.call("taobao.qimen.itemlack.report").customerId("CUST004").xmlBody("<request><itemLack><itemCode>"
+                    + "SKU-1</itemCode></itemLack></request>"));
             InboxStore store = s.server().inbox().orElseThrow().store();
+            long delivered = awaitEntry(store, "itemlack.report", InboxStatus.DONE);
             long dead = awaitEntry(store, "stockout.confirm", InboxStatus.DEAD);
             long fresh = awaitEntry(store, LONG_METHOD, InboxStatus.NEW);
             inboxHandler.refusing.set(false);
@@ -201,7 +204,7 @@ class ConsoleBrowserTest {
                             "deviceScaleFactor", 1, "mobile", false));
                     page.navigate(admin);
                     page.await("the page to load its data", "document.body.dataset.loaded === 'true'"
-                            + " && document.querySelectorAll('#calls-body tr[data-id]').length === 6", WAIT);
+                            + " && document.querySelectorAll('#calls-body tr[data-id]').length === 7", WAIT);
                     assertThat(page.eval("document.documentElement.lang").asText()).as("from the browser").isEqualTo(lang);
                     String text = page.eval("document.body.innerText").asText();
                     assertThat(text).contains(SEEN.get(lang).get("tab"), SEEN.get(lang).get("time"));
@@ -267,7 +270,7 @@ class ConsoleBrowserTest {
 
                     // the inbox: list, then the dead entry's delivery history
                     page.eval("document.getElementById('inbox-tab').click()");
-                    page.await("the entries", "document.querySelectorAll('#inbox-body tr[data-id]').length === 2", WAIT);
+                    page.await("the entries", "document.querySelectorAll('#inbox-body tr[data-id]').length === 3", WAIT);
                     // who each entry is for
                     assertThat(page.eval("document.querySelector('#inbox-body tr[data-id=\"" + dead + "\"] td.c-consumer')"
                             + ".textContent").asText()).isEqualTo(SEEN.get(lang).get("handler"));
@@ -283,6 +286,12 @@ class ConsoleBrowserTest {
                     assertThat(page.eval("['inbox-ack', 'inbox-retry', 'inbox-replay']"
                             + ".every(id => !document.getElementById(id).hidden)").asBoolean()).isTrue();
                     check(page, shot + "inbox-entry");
+                    // a delivered entry: where it went, as its target said
+                    select(page, "inbox-body", Long.toString(delivered));
+                    page.await("where it went", "document.getElementById('inbox-delivery').textContent"
+                            + ".includes('file erp.log')", WAIT);
+                    assertThat(page.eval("document.getElementById('inbox-delivery').innerText").asText())
+                            .contains(lang.equals("en") ? "delivered to" : "投递到", "file erp.log", "done");
 
                     // the route table, in the order it applies
                     page.eval("document.getElementById('inbox-close').click()");
@@ -335,7 +344,7 @@ class ConsoleBrowserTest {
 
             // ack the new entry, retry the dead one
             page.eval("document.getElementById('inbox-tab').click()");
-            page.await("the entries", "document.querySelectorAll('#inbox-body tr[data-id]').length === 2", WAIT);
+            page.await("the entries", "document.querySelectorAll('#inbox-body tr[data-id]').length === 3", WAIT);
             select(page, "inbox-body", Long.toString(fresh));
             page.await("the new entry", "document.getElementById('inbox-title').textContent.endsWith('new')", WAIT);
             page.eval("document.getElementById('inbox-ack').click()");

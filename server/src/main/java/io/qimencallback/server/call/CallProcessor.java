@@ -120,8 +120,8 @@ public final class CallProcessor {
             } catch (QimenException e) {
                 return done(e.toResponse());
             }
-            return box.recordAsync(call.inbound(), call.method(), stored, call.signedParams(), tree, call.client(),
-                    ctx.format());
+            return box.recordAsync(call.inbound(), ctx.id(), call.method(), stored, call.signedParams(), tree,
+                    call.client(), ctx.format());
         }
         Route.Handler h = (Route.Handler) route;
         try {

@@ -125,7 +125,7 @@ public final class InboxCommand implements Callable<Integer> {
             description = "Entries, newest first, as a table (or, with --json, as the admin API's GET /api/inbox).")
     static final class ListEntries implements Callable<Integer> {
         private static final String[] HEADERS = {"ID", "RECEIVED", "METHOD", "CUSTOMER", "BUSINESS KEY", "FOR", "STATUS",
-                "TRY", "LAST ERROR"};
+                "TRY", "DELIVERED TO", "LAST ERROR"};
 
         @ParentCommand
         InboxCommand parent;
@@ -171,7 +171,7 @@ public final class InboxCommand implements Callable<Integer> {
                     rows.add(new String[] {Long.toString(e.id()), e.received().toString(), e.method(),
                             e.customerId() == null ? "" : e.customerId(), j.path("businessKey").asText(""),
                             InboxConsumer.label(e.consumer()), e.status().dbName(), Integer.toString(e.attempts()),
-                            error.length() > 60 ? error.substring(0, 60) + "…" : error});
+                            cut(e.deliveredTo() == null ? "" : e.deliveredTo(), 40), cut(error, 60)});
                 }
                 table(rows).forEach(out::println);
                 out.println();
@@ -179,6 +179,10 @@ public final class InboxCommand implements Callable<Integer> {
                         .map(c -> c.getValue() + " " + c.getKey().dbName()).reduce((a, b) -> a + ", " + b).orElse(""));
                 return 0;
             });
+        }
+
+        private static String cut(String text, int max) {
+            return text.length() > max ? text.substring(0, max) + "…" : text;
         }
 
         /** Columns as wide as their widest cell, two spaces apart; the last one as it is. */
@@ -235,7 +239,7 @@ public final class InboxCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code ack} and {@code retry}: a {@link ManualChange} of one entry. */
+    /** {@code ack}, {@code retry} and {@code replay}: a {@link ManualChange} of one entry. */
     abstract static class ChangeEntry implements Callable<Integer> {
         @ParentCommand
         InboxCommand parent;
@@ -247,14 +251,18 @@ public final class InboxCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            return change(parent, change(), id);
+        }
+
+        static int change(InboxCommand parent, ManualChange change, long id) {
             return parent.withStore((store, out, err) -> {
-                switch (change().apply(store, id, Instant.now())) {
+                switch (change.apply(store, id, Instant.now())) {
                     case CHANGED -> {
-                        out.println("entry " + id + " is " + change().result().dbName());
+                        out.println("entry " + id + " is " + change.result().dbName());
                         return 0;
                     }
                     case NOT_FOUND -> err.println("no inbox entry " + id);
-                    case CONFLICT -> err.println("entry " + id + ": " + change().refusal());
+                    case CONFLICT -> err.println("entry " + id + ": " + change.refusal());
                 }
                 return 1;
             });
@@ -271,11 +279,43 @@ public final class InboxCommand implements Callable<Integer> {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = "Deliver a failed or dead entry again, with its attempts counted from zero.")
-    static final class Retry extends ChangeEntry {
+            description = "Deliver a failed or dead entry again, with its attempts counted from zero; with --dead, every"
+                    + " dead entry (only those for one consumer with --for).")
+    static final class Retry implements Callable<Integer> {
+        @ParentCommand
+        InboxCommand parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "ID", arity = "0..1", description = "The entry's id (see inbox list).")
+        Long id;
+
+        @Option(names = "--dead", description = "Every dead entry instead of one: a batch dead-lettered by an outage.")
+        boolean dead;
+
+        @Option(names = "--for", paramLabel = "WHO",
+                description = "With --dead: only entries for this consumer: target:<name>, handler or api.")
+        String consumer;
+
         @Override
-        ManualChange change() {
-            return ManualChange.RETRY;
+        public Integer call() {
+            if ((id == null) != dead) {
+                throw new ParameterException(spec.commandLine(), "Give either an entry ID or --dead");
+            }
+            if (consumer != null && !dead) {
+                throw new ParameterException(spec.commandLine(), "--for goes with --dead");
+            }
+            if (!dead) {
+                return ChangeEntry.change(parent, ManualChange.RETRY, id);
+            }
+            return parent.withStore((store, out, err) -> {
+                String who = InboxConsumer.parse(consumer);
+                int n = ManualChange.retryDead(store, who, Instant.now());
+                out.println(n + " dead entr" + (n == 1 ? "y" : "ies") + (who == null ? "" : " for "
+                        + InboxConsumer.label(who)) + " due for delivery again");
+                return 0;
+            });
         }
     }
 

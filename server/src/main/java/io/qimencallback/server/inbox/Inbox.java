@@ -79,6 +79,7 @@ public final class Inbox implements AutoCloseable {
      * redelivery gets the first answer again.
      *
      * @param call         the verified call
+     * @param callId       its id (the access log's and the console's), given to its consumer with the entry
      * @param method       its normalized method
      * @param route        its route: who the entry is for ({@link InboxConsumer#of})
      * @param signedParams the parameters the signature covered; stored without {@code sign}
@@ -88,8 +89,8 @@ public final class Inbox implements AutoCloseable {
      * @return completes on the inbox's writer thread once the call is committed (with the answer naming its
      *         entry), or exceptionally (an {@link SQLException}) when it is not: the caller must not be told success
      */
-    public java.util.concurrent.CompletableFuture<QimenResponse> recordAsync(InboundCall call, String method,
-            Route.Inbox route, Map<String, String> signedParams, JsonNode tree, String client, ResponseFormat format) {
+    public java.util.concurrent.CompletableFuture<QimenResponse> recordAsync(InboundCall call, String callId,
+            String method, Route.Inbox route, Map<String, String> signedParams, JsonNode tree, String client, ResponseFormat format) {
         Map<String, String> params = new LinkedHashMap<>(signedParams);
         params.remove(SystemParams.SIGN);
         byte[] body = call.raw().body();
@@ -100,7 +101,7 @@ public final class Inbox implements AutoCloseable {
         NewEntry entry = new NewEntry(call.raw().receivedAt(), call.param(SystemParams.METHOD), method,
                 call.param(SystemParams.APP_KEY), call.param(SystemParams.CUSTOMER_ID), format.name().toLowerCase(Locale.ROOT),
                 params, call.contentType().header(), body, client, key, BusinessKeys.contentHash(params, content),
-                InboxConsumer.of(route, handlers, method));
+                InboxConsumer.of(route, handlers, method), callId);
         long start = System.nanoTime();
         return store.appendAsync(entry).handle((appended, failure) -> {
             if (failure != null) {

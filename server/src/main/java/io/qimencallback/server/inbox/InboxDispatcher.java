@@ -14,9 +14,11 @@ import io.qimencallback.protocol.handler.InboxHandler;
 import io.qimencallback.protocol.ContentKind;
 import io.qimencallback.protocol.internal.http.ContentType;
 import io.qimencallback.protocol.internal.http.UrlEncoding;
+import io.qimencallback.protocol.internal.privacy.ErrorText;
 import io.qimencallback.server.call.Redacted;
 import io.qimencallback.server.route.Routes;
 import io.qimencallback.server.target.Target;
+import io.qimencallback.server.target.TargetUnavailableException;
 import io.qimencallback.server.target.Targets;
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
@@ -44,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * Delivers stored calls to their consumers ({@link InboxConsumer}: a target's {@link Target#deliver}, or the inbox
  * handler claiming the method): claims due entries (as many as there are free delivery threads), runs the delivery
  * with a deadline, marks the entry done once it returned, or schedules it again with exponential backoff, or marks it
- * dead after the last attempt. Entries for a consumer this server does not have (a target removed from the
+ * dead after the last attempt. A target that cannot be reached at all ({@link TargetUnavailableException}) costs no
+ * attempt: its entries wait, tried again with a backoff of their own that stays short, so that an outage of any length
+ * dead-letters nothing and the end of one is noticed within a minute. Entries for a consumer this server does not have (a target removed from the
  * configuration) are not claimed: they stay pending, counted and warned about, until it is back or they are handled
  * by hand. Also keeps the inbox gauges fresh and purges old entries.
  */
@@ -52,6 +56,9 @@ final class InboxDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InboxDispatcher.class);
     private static final long IDLE_POLL_MILLIS = 500;
     private static final int MAX_ERROR_LENGTH = 1000;
+    /** The longest wait for a consumer that could not be reached: its recovery is noticed this soon. */
+    static final Duration MAX_UNAVAILABLE_DELAY = Duration.ofMinutes(1).compareTo(InboxConfig.MAX_RETRY_DELAY) < 0
+            ? Duration.ofMinutes(1) : InboxConfig.MAX_RETRY_DELAY;
 
     private final InboxStore store;
     private final HandlerRegistry handlers;
@@ -63,7 +70,14 @@ final class InboxDispatcher implements AutoCloseable {
     /** Consumers already warned about as missing: once each. */
     private final Set<String> warnedMissing = ConcurrentHashMap.newKeySet();
     private final InboxConfig config;
+    /** The inbox handler timeout: how long an inbox handler's delivery may take. */
     private final Duration deliveryTimeout;
+    /** Target consumer → the longer of the handler timeout and the target's own ({@link Target#deliveryTimeout}). */
+    private final Map<String, Duration> targetTimeouts;
+    /** The longest of them all: what a stop waits for. */
+    private final Duration longestTimeout;
+    /** Consumer → deliveries in a row that could not reach it; absent while it is reachable. */
+    private final Map<String, Integer> unavailable = new ConcurrentHashMap<>();
     /** A claim not completed within this is presumed abandoned (its server died) and claimed again. */
     private final Duration lease;
     private final InboxMetrics metrics;
@@ -89,8 +103,18 @@ final class InboxDispatcher implements AutoCloseable {
         this.handlerMethods = List.copyOf(handlers.inboxMethods());
         this.config = config;
         this.deliveryTimeout = deliveryTimeout;
-        this.lease = deliveryTimeout.multipliedBy(3).compareTo(Duration.ofMinutes(1)) > 0
-                ? deliveryTimeout.multipliedBy(3) : Duration.ofMinutes(1);
+        Map<String, Duration> timeouts = new TreeMap<>();
+        Duration longest = deliveryTimeout;
+        for (Target t : targets.all()) {
+            Duration own = t.deliveryTimeout().orElse(deliveryTimeout);
+            Duration effective = own.compareTo(deliveryTimeout) > 0 ? own : deliveryTimeout;
+            timeouts.put(InboxConsumer.target(t.name()), effective);
+            longest = effective.compareTo(longest) > 0 ? effective : longest;
+        }
+        this.targetTimeouts = Map.copyOf(timeouts);
+        this.longestTimeout = longest;
+        this.lease = longest.multipliedBy(3).compareTo(Duration.ofMinutes(1)) > 0
+                ? longest.multipliedBy(3) : Duration.ofMinutes(1);
         this.metrics = metrics;
         this.clock = clock;
         this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
@@ -207,21 +231,25 @@ final class InboxDispatcher implements AutoCloseable {
         String deliver(InboxDelivery d) throws Exception;
     }
 
-    private Delivery deliveryFor(InboxEntry e) {
+    /** A consumer's delivery and how long it may take. */
+    private record Recipient(Delivery delivery, Duration timeout) {
+    }
+
+    private Recipient recipientFor(InboxEntry e) {
         if (InboxConsumer.HANDLER.equals(e.consumer())) {
             InboxHandler h = handlers.findInbox(e.method()).orElse(null);
-            return h == null ? null : d -> {
+            return h == null ? null : new Recipient(d -> {
                 h.deliver(d);
                 return "inbox handler " + h.name();
-            };
+            }, deliveryTimeout);
         }
         Target t = InboxConsumer.targetName(e.consumer()).flatMap(targets::get).orElse(null);
-        return t == null ? null : t::deliver;
+        return t == null ? null : new Recipient(t::deliver, targetTimeouts.getOrDefault(e.consumer(), deliveryTimeout));
     }
 
     private void deliver(InboxEntry e, String claim) throws SQLException {
-        Delivery delivery = deliveryFor(e);
-        if (delivery == null) {
+        Recipient to = recipientFor(e);
+        if (to == null) {
             return; // cannot happen: only entries for this server's consumers are claimed
         }
         String consumer = e.consumer();
@@ -233,24 +261,36 @@ final class InboxDispatcher implements AutoCloseable {
             metrics.dead();
             return;
         }
-        Thread worker = Thread.currentThread();
+        DeliveryDeadline guard = new DeliveryDeadline(Thread.currentThread());
         // on its own thread: a deadline must fire even while the database is slow
-        ScheduledFuture<?> deadline = deadlines.schedule(worker::interrupt, deliveryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = deadlines.schedule(guard::fire, to.timeout().toMillis(), TimeUnit.MILLISECONDS);
         Throwable failure = null;
+        String deliveredTo = null;
         long started = System.nanoTime();
         try {
-            delivery.deliver(new InboxDelivery(e.id(), e.attempts(), e.businessKey(), request(e)));
+            // the wall clock, as QimenRequest.remaining() reads it
+            Instant until = Instant.now().plus(to.timeout());
+            deliveredTo = to.delivery().deliver(new InboxDelivery(e.id(), e.attempts(), e.businessKey(), request(e, until)));
         } catch (Throwable t) {
             failure = t;
         } finally {
             deadline.cancel(false);
-            Thread.interrupted(); // a late interrupt must not hit the store's I/O below
         }
+        boolean timedOut = guard.end(); // a late interrupt must not hit the store's I/O below
         long nanos = System.nanoTime() - started;
         Instant now = clock.instant();
         try {
+            if (failure instanceof TargetUnavailableException && !timedOut) {
+                Duration delay = unreachable(consumer, failure);
+                store.unavailable(e.id(), claim, "not delivered, no attempt used: " + ErrorText.of(failure),
+                        now.plus(delay), now);
+                metrics.unavailable(consumer, nanos);
+                return;
+            }
+            reachable(consumer);
             if (failure == null) {
-                if (store.complete(e.id(), claim, now)) {
+                String where = deliveredTo == null || deliveredTo.isBlank() ? InboxConsumer.describe(consumer) : deliveredTo;
+                if (store.complete(e.id(), claim, where, now)) {
                     metrics.delivered(consumer, nanos);
                 } else {
                     log.warn("inbox: entry {} was delivered after its lease ran out; another delivery may follow", e.id());
@@ -258,8 +298,8 @@ final class InboxDispatcher implements AutoCloseable {
                 return;
             }
             boolean dead = e.attempts() >= config.maxAttempts();
-            String error = describe(failure, deadline.isDone() && !deadline.isCancelled());
-            store.fail(e.id(), claim, error, now.plus(backoff(e.attempts())), dead, now);
+            String error = describe(failure, timedOut ? to.timeout() : null);
+            store.fail(e.id(), claim, error, now.plus(backoff(e.attempts(), InboxConfig.MAX_RETRY_DELAY)), dead, now);
             if (dead) {
                 metrics.failed(consumer, nanos, true);
                 log.warn("inbox: entry {} ({}, for the {}) is dead after {} attempt(s), last {}", e.id(), e.method(),
@@ -275,27 +315,56 @@ final class InboxDispatcher implements AutoCloseable {
         }
     }
 
-    /** {@code retry * 2^(attempt-1)}, at most one hour. */
-    Duration backoff(int attempt) {
-        Duration d = config.retryDelay();
-        for (int i = 1; i < attempt && d.compareTo(InboxConfig.MAX_RETRY_DELAY) < 0; i++) {
-            d = d.multipliedBy(2);
+    /**
+     * A delivery could not reach its consumer: how long its entry waits — the retry delay, doubled per delivery in a
+     * row that could not, at most {@link #MAX_UNAVAILABLE_DELAY}. Logs the consumer's going down once, not per entry.
+     */
+    private Duration unreachable(String consumer, Throwable why) {
+        int inARow = unavailable.merge(consumer, 1, Integer::sum);
+        if (inARow == 1) {
+            log.warn("inbox: the {} is unavailable ({}); its entries wait for it without using attempts, tried again"
+                    + " at least every {} s", InboxConsumer.describe(consumer), ErrorText.of(why),
+                    MAX_UNAVAILABLE_DELAY.toSeconds());
         }
-        return d.compareTo(InboxConfig.MAX_RETRY_DELAY) > 0 ? InboxConfig.MAX_RETRY_DELAY : d;
+        return backoff(inARow, MAX_UNAVAILABLE_DELAY);
     }
 
-    /** The entry's last error: for the integrator reading the entry (the admin API), not for the log. */
-    private String describe(Throwable t, boolean timedOut) {
-        if (timedOut) {
-            return "no result within " + deliveryTimeout.toMillis() + " ms (" + t.getClass().getName() + ")";
+    /** A delivery reached its consumer (whatever it answered): logs its coming back once. */
+    private void reachable(String consumer) {
+        Integer missed = unavailable.remove(consumer);
+        if (missed != null) {
+            log.info("inbox: the {} is reachable again (after {} delivery(ies) that could not reach it)",
+                    InboxConsumer.describe(consumer), missed);
         }
-        String m = t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    /** {@code retry * 2^(n-1)}, at most {@code cap}. */
+    Duration backoff(int n, Duration cap) {
+        Duration d = config.retryDelay();
+        for (int i = 1; i < n && d.compareTo(cap) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(cap) > 0 ? cap : d;
+    }
+
+    /**
+     * The entry's last error: for the integrator reading the entry (the admin API), not for the log; masked as every
+     * error the server shows ({@link ErrorText}). {@code timedOut}: the deadline that interrupted it, else null.
+     */
+    private static String describe(Throwable t, Duration timedOut) {
+        if (timedOut != null) {
+            return "no result within " + timedOut.toMillis() + " ms (" + t.getClass().getName() + ")";
+        }
+        String m = ErrorText.of(t);
         return m.length() > MAX_ERROR_LENGTH ? m.substring(0, MAX_ERROR_LENGTH) + "…" : m;
     }
 
-    /** The call as the handler would have seen it synchronously: signed parameters, exact body, parsed tree. */
-    static QimenRequest request(InboxEntry e) throws QimenException {
-        QimenRequestBuilder b = QimenRequest.builder(e.rawMethod());
+    /**
+     * The call as the handler would have seen it synchronously: signed parameters, exact body, parsed tree, the call's
+     * id; due by {@code deadline}, when this delivery is interrupted.
+     */
+    static QimenRequest request(InboxEntry e, Instant deadline) throws QimenException {
+        QimenRequestBuilder b = QimenRequest.builder(e.rawMethod()).callId(e.deliveryCallId()).deadline(deadline);
         e.params().forEach(b::param);
         byte[] body = e.body();
         ContentType type = ContentType.of(e.contentType(), body);
@@ -374,7 +443,7 @@ final class InboxDispatcher implements AutoCloseable {
         }
         deliveries.shutdown();
         try {
-            if (!deliveries.awaitTermination(deliveryTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+            if (!deliveries.awaitTermination(longestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
                 deliveries.shutdownNow();
             }
         } catch (InterruptedException e) {

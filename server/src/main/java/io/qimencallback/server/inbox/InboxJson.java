@@ -33,7 +33,9 @@ public final class InboxJson {
                 .put("consumer", e.consumer())
                 .put("status", e.status().dbName())
                 .put("attempts", e.attempts())
-                .put("format", e.format());
+                .put("format", e.format())
+                .put("callId", e.callId())
+                .put("deliveredTo", e.deliveredTo());
         o.put("lastError", e.lastError() == null ? null : reveal ? e.lastError() : PersonalData.maskText(e.lastError()));
         return o;
     }

@@ -73,7 +73,8 @@ final class InboxMetrics {
 
     /**
      * One delivery's duration by consumer ({@code target:<name>} or {@code handler}: bounded by the configuration)
-     * and outcome ({@code done}; {@code failed}: due again; {@code dead}: the last attempt failed).
+     * and outcome ({@code done}; {@code failed}: due again; {@code dead}: the last attempt failed; {@code unavailable}:
+     * the consumer could not be reached, due again without using an attempt).
      */
     private void delivery(String consumer, String outcome, long nanos) {
         Timer.builder("qimen.inbox.delivery")
@@ -106,6 +107,11 @@ final class InboxMetrics {
     void failed(String consumer, long nanos, boolean dead) {
         (dead ? deadLetters : retries).increment();
         delivery(consumer, dead ? "dead" : "failed", nanos);
+    }
+
+    /** A delivery could not reach its consumer: due again later, no attempt used. */
+    void unavailable(String consumer, long nanos) {
+        delivery(consumer, "unavailable", nanos);
     }
 
     /** Dead without a delivery: claimed again with its attempts used up (the last one's lease ran out). */

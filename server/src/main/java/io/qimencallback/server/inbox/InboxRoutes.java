@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  *   <li>{@code GET /api/inbox/{id}[?reveal=true]} — one entry with parameters and body (masked unless revealed);</li>
  *   <li>{@code POST /api/inbox/{id}/ack} — mark done (processed by the consumer);</li>
  *   <li>{@code POST /api/inbox/{id}/retry} — make a failed or dead entry due again, attempts from zero;</li>
- *   <li>{@code POST /api/inbox/{id}/replay} — deliver any entry again (done too), attempts from zero.</li>
+ *   <li>{@code POST /api/inbox/{id}/replay} — deliver any entry again (done too), attempts from zero;</li>
+ *   <li>{@code POST /api/inbox/retry-dead[?consumer=target:<name>]} — make every dead entry (for that consumer) due
+ *   again, attempts from zero: {@code {"retried": n}}.</li>
  * </ul>
  * All run on the admin worker pool (they query the database), never on the event loop.
  */
@@ -45,6 +47,7 @@ public final class InboxRoutes implements AdminRoutes {
     @Override
     public void addTo(AdminRouter.Builder router) {
         router.get("/api/inbox", this::list)
+                .post("/api/inbox/retry-dead", this::retryDead)
                 .get("/api/inbox/*", this::detail)
                 .post("/api/inbox/*/ack", r -> change(r, ManualChange.ACK))
                 .post("/api/inbox/*/retry", r -> change(r, ManualChange.RETRY))
@@ -116,6 +119,12 @@ public final class InboxRoutes implements AdminRoutes {
             case CHANGED -> AdminResponse.json(JSON.objectNode().put("id", id.get())
                     .put("status", action.result().dbName()));
         };
+    }
+
+    private AdminResponse retryDead(AdminRequest r) throws SQLException {
+        String consumer = r.queryParam("consumer").map(InboxConsumer::parse).orElse(null);
+        int n = ManualChange.retryDead(inboxes.get().store(), consumer, clock.instant());
+        return AdminResponse.json(JSON.objectNode().put("retried", n));
     }
 
     private static Optional<Long> id(AdminRequest r) {

@@ -42,9 +42,10 @@ public final class InboxStore implements AutoCloseable {
     };
     private static final String COLUMNS = "id, received_at, raw_method, method, app_key, customer_id, format, params,"
             + " content_type, body, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at,"
-            + " consumer";
+            + " consumer, call_id, delivered_to";
     private static final String SUMMARY_COLUMNS = "id, received_at, raw_method, method, app_key, customer_id, format,"
-            + " content_type, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at, consumer";
+            + " content_type, remote, business_key, status, attempts, last_error, next_attempt_at, updated_at, consumer,"
+            + " call_id, delivered_to";
     private static final String PENDING = "('new', 'failed', 'processing')";
 
     /** The two databases differ in little: where the schema lives, and row locks. */
@@ -215,8 +216,8 @@ public final class InboxStore implements AutoCloseable {
             List<Appended> results = new ArrayList<>(entries.size());
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO qimen_inbox (received_at, raw_method,"
                     + " method, app_key, customer_id, format, params, content_type, body, remote, business_key,"
-                    + " content_hash, status, attempts, next_attempt_at, updated_at, consumer)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?, ?)"
+                    + " content_hash, status, attempts, next_attempt_at, updated_at, consumer, call_id)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', 0, ?, ?, ?, ?)"
                     + " ON CONFLICT (method, app_key, customer_id, business_key) DO NOTHING RETURNING id")) {
                 for (NewEntry e : entries) {
                     long now = e.received().toEpochMilli();
@@ -235,6 +236,7 @@ public final class InboxStore implements AutoCloseable {
                     ps.setLong(13, now);
                     ps.setLong(14, now);
                     ps.setString(15, e.consumer());
+                    ps.setString(16, e.callId());
                     Appended result;
                     try (ResultSet rs = ps.executeQuery()) {
                         result = rs.next() ? new Appended(rs.getLong(1), false, e.received(), true) : null;
@@ -424,11 +426,26 @@ public final class InboxStore implements AutoCloseable {
         return claimPrefix + id;
     }
 
-    /** Marks a claimed entry delivered; false when the claim was lost (lease expired and taken again). */
-    public boolean complete(long id, String claimToken, Instant now) throws SQLException {
-        return update("UPDATE qimen_inbox SET status = 'done', last_error = NULL, locked_by = NULL, locked_until = NULL,"
-                + " updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?", now.toEpochMilli(), id,
-                claimToken) == 1;
+    /**
+     * Marks a claimed entry delivered, keeping where it went ({@code deliveredTo}, as the consumer said); false when
+     * the claim was lost (lease expired and taken again).
+     */
+    public boolean complete(long id, String claimToken, String deliveredTo, Instant now) throws SQLException {
+        return update("UPDATE qimen_inbox SET status = 'done', last_error = NULL, delivered_to = ?, locked_by = NULL,"
+                + " locked_until = NULL, updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?",
+                storable(Objects.requireNonNull(deliveredTo, "deliveredTo")), now.toEpochMilli(), id, claimToken) == 1;
+    }
+
+    /**
+     * Records that a claimed entry's consumer could not be reached at all: due again at {@code nextAttempt} with the
+     * attempt its claim counted given back, so that an outage of any length dead-letters nothing.
+     */
+    public boolean unavailable(long id, String claimToken, String error, Instant nextAttempt, Instant now)
+            throws SQLException {
+        return update("UPDATE qimen_inbox SET status = 'failed', attempts = CASE WHEN attempts > 0 THEN attempts - 1"
+                        + " ELSE 0 END, last_error = ?, next_attempt_at = ?, locked_by = NULL, locked_until = NULL,"
+                        + " updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?",
+                storable(error), nextAttempt.toEpochMilli(), now.toEpochMilli(), id, claimToken) == 1;
     }
 
     /** Records a failed delivery of a claimed entry: due again at {@code nextAttempt}, or dead. */
@@ -459,6 +476,17 @@ public final class InboxStore implements AutoCloseable {
                 + " locked_until = NULL, updated_at = ? WHERE id = ? AND status IN ('failed', 'dead')",
                 now.toEpochMilli(), now.toEpochMilli(), id);
         return n == 1 ? Change.CHANGED : get(id).isPresent() ? Change.CONFLICT : Change.NOT_FOUND;
+    }
+
+    /**
+     * Makes every dead entry due now, attempts from zero — only those for {@code consumer} unless it is {@code null}
+     * ({@link InboxConsumer}: {@code target:erp}, {@code handler}, {@code ""}); how many.
+     */
+    public int retryDead(String consumer, Instant now) throws SQLException {
+        String sql = "UPDATE qimen_inbox SET status = 'new', attempts = 0, next_attempt_at = ?, locked_by = NULL,"
+                + " locked_until = NULL, updated_at = ? WHERE status = 'dead'";
+        return consumer == null ? update(sql, now.toEpochMilli(), now.toEpochMilli())
+                : update(sql + " AND consumer = ?", now.toEpochMilli(), now.toEpochMilli(), consumer);
     }
 
     /**
@@ -633,7 +661,8 @@ public final class InboxStore implements AutoCloseable {
                 Map.of(), rs.getString("content_type"), new byte[0], rs.getString("remote"),
                 rs.getString("business_key"), InboxStatus.parse(rs.getString("status")), rs.getInt("attempts"),
                 rs.getString("last_error"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getString("consumer"));
+                Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getString("consumer"), rs.getString("call_id"),
+                rs.getString("delivered_to"));
     }
 
     private static InboxEntry row(ResultSet rs) throws SQLException {
@@ -642,7 +671,8 @@ public final class InboxStore implements AutoCloseable {
                 fromJson(rs.getString("params")), rs.getString("content_type"), rs.getBytes("body"), rs.getString("remote"),
                 rs.getString("business_key"), InboxStatus.parse(rs.getString("status")), rs.getInt("attempts"),
                 rs.getString("last_error"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getString("consumer"));
+                Instant.ofEpochMilli(rs.getLong("updated_at")), rs.getString("consumer"), rs.getString("call_id"),
+                rs.getString("delivered_to"));
     }
 
     private static String toJson(Map<String, String> params) {

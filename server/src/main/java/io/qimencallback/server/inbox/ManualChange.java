@@ -36,6 +36,19 @@ public enum ManualChange {
         return c;
     }
 
+    /**
+     * Every dead entry due again, attempts from zero (a batch dead-lettered by an outage, once its cause is fixed);
+     * only those for {@code consumer} ({@link InboxConsumer}) unless it is {@code null}. How many.
+     */
+    public static int retryDead(InboxStore store, String consumer, Instant now) throws SQLException {
+        int n = store.retryDead(consumer, now);
+        if (n > 0) {
+            log.info("inbox: {} dead entr(ies){} retried by hand: due for delivery again", n,
+                    consumer == null ? "" : " for the " + InboxConsumer.describe(consumer));
+        }
+        return n;
+    }
+
     /** The entry's status once changed. */
     public InboxStatus result() {
         return result;

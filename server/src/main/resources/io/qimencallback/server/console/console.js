@@ -75,7 +75,8 @@
       'f.error': 'error',
       'f.rawMethod': 'method as sent', 'f.businessKey': 'business key', 'f.status': 'status',
       'f.attempts': 'attempts', 'f.lastError': 'last error', 'f.nextAttempt': 'next attempt',
-      'f.updated': 'last change', 'f.bodyBytesInbox': 'body bytes',
+      'f.updated': 'last change', 'f.bodyBytesInbox': 'body bytes', 'f.deliveredTo': 'delivered to',
+      'f.callId': 'call id',
       'notAvailable': 'not available',
       'call.missing': 'Call {0}: {1}',
       'none': '(none)', 'empty': '(empty)', 'noMethod': '(no method)',
@@ -165,7 +166,8 @@
       'f.error': '错误',
       'f.rawMethod': '原始 method', 'f.businessKey': '业务单号', 'f.status': '状态',
       'f.attempts': '投递次数', 'f.lastError': '最近错误', 'f.nextAttempt': '下次投递',
-      'f.updated': '最近变更', 'f.bodyBytesInbox': '请求体字节数',
+      'f.updated': '最近变更', 'f.bodyBytesInbox': '请求体字节数', 'f.deliveredTo': '投递到',
+      'f.callId': '调用编号',
       'notAvailable': '不可用',
       'call.missing': '调用 {0}：{1}',
       'none': '（无）', 'empty': '（空）', 'noMethod': '（无 method）',
@@ -722,15 +724,16 @@
   function renderEntry(e) {
     $('inbox-title').textContent = '#' + e.id + ' ' + e.method + ' — ' + e.status;
     $('inbox-title').title = e.method;
-    // the delivery history as the store keeps it: one status, its attempt count, the last error and the times
+    // the delivery history as the store keeps it: one status, its attempt count, where the last successful delivery
+    // went, the last error and the times
     fields($('inbox-delivery'), [
       ['f.consumer', consumerText(e)], ['f.status', e.status], ['f.attempts', String(e.attempts)],
-      ['f.lastError', e.lastError],
+      ['f.deliveredTo', e.deliveredTo], ['f.lastError', e.lastError],
       ['f.received', fullTime(e.received)], ['f.updated', fullTime(e.updated)],
       ['f.nextAttempt', e.status === 'new' || e.status === 'failed' ? fullTime(e.nextAttemptAt) : null]
     ]);
     fields($('inbox-summary'), [
-      ['f.rawMethod', e.rawMethod], ['f.appKey', e.appKey], ['f.customerId', e.customerId],
+      ['f.callId', e.callId], ['f.rawMethod', e.rawMethod], ['f.appKey', e.appKey], ['f.customerId', e.customerId],
       ['f.businessKey', e.businessKey], ['f.remote', e.remote], ['f.format', e.format],
       ['f.contentType', e.contentType], ['f.bodyBytesInbox', e.bodyBytes]
     ]);

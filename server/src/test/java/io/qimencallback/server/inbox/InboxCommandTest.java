@@ -5,17 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qimencallback.protocol.Samples;
+import io.qimencallback.protocol.handler.HandlerRegistry;
+import io.qimencallback.server.testing.FileTarget;
 import io.qimencallback.server.testing.Cli;
 import io.qimencallback.server.testing.Cli.Run;
 import io.qimencallback.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code inbox list|show|ack|retry|export} read the server's own configuration, beside the running server. */
+/** {@code inbox list|show|ack|retry|replay|export} read the server's own configuration, beside the running server. */
 class InboxCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +64,57 @@ class InboxCommandTest {
             assertThat(Cli.run("inbox", "--config", config.toString(), "list", "--status", "done").out())
                     .contains("DO20240520000123").doesNotContain("wdt.trade.push  ");
             assertThat(Cli.run("inbox", "--config", config.toString(), "show", "424242").exit()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void retryDeadRequeuesADeadLetteredBatchInOneStep() throws Exception {
+        Path data = dir.resolve("data");
+        Path config = Files.writeString(dir.resolve("qimen.yml"), "data_dir: " + data + "\n");
+        // t1 refuses for good (a batch dead-lettered), t2 takes everything
+        try (TestServer s = TestServer.start(c -> c.dataDir(data).inboxMaxAttempts(1).inboxRetryDelay(Duration.ofHours(1))
+                        .target("t1", Map.of("type", "test-file", "file", dir.resolve("t1.log").toString(),
+                                "fail_first", "always"))
+                        .target("t2", Map.of("type", "test-file", "file", dir.resolve("t2.log").toString()))
+                        .route("deliveryorder.create", "inbox t1").route("entryorder.create", "inbox t2"),
+                HandlerRegistry.builder().build(), List.of(), List.of(FileTarget.TYPE))) {
+            InboxStore store = s.server().inbox().orElseThrow().store();
+            for (int i = 0; i < 3; i++) {
+                s.send(s.call("deliveryorder.create").customerId("C1").xmlBody("<request><deliveryOrder>"
+                        + "<deliveryOrderCode>DO-" + i + "</deliveryOrderCode></deliveryOrder></request>"));
+            }
+            s.send(s.call("entryorder.create").customerId("C1").xmlBody("<request><entryOrder><entryOrderCode>EO-1"
+                    + "</entryOrderCode></entryOrder></request>"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (store.counts().get(InboxStatus.DEAD) < 3 || store.counts().get(InboxStatus.DONE) < 1) {
+                assertThat(System.nanoTime()).as("%s", store.counts()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            // where the delivered one went, in the table
+            Run list = Cli.run("inbox", "--config", config.toString(), "list");
+            assertThat(list.out()).contains("DELIVERED TO", "file t2.log");
+
+            Run usage = Cli.run("inbox", "--config", config.toString(), "retry");
+            assertThat(usage.exit()).as(usage.err()).isEqualTo(2);
+            assertThat(usage.err()).contains("--dead");
+            assertThat(Cli.run("inbox", "--config", config.toString(), "retry", "1", "--dead").exit()).isEqualTo(2);
+            assertThat(Cli.run("inbox", "--config", config.toString(), "retry", "1", "--for", "target:t1").exit())
+                    .isEqualTo(2);
+
+            Run other = Cli.run("inbox", "--config", config.toString(), "retry", "--dead", "--for", "target:t2");
+            assertThat(other.exit()).as(other.err()).isZero();
+            assertThat(other.out()).contains("0 dead entries for target:t2");
+            // stop delivering first, so that the retried entries stay as the command left them
+            s.server().inbox().orElseThrow().close();
+            Run batch = Cli.run("inbox", "--config", config.toString(), "retry", "--dead", "--for", "target:t1");
+            assertThat(batch.exit()).as(batch.err()).isZero();
+            assertThat(batch.out()).contains("3 dead entries for target:t1 due for delivery again");
+        }
+        try (InboxStore store = InboxStore.open(io.qimencallback.server.config.ServerConfig.builder().dataDir(data)
+                .build().inbox())) {
+            assertThat(store.list(new InboxQuery(InboxStatus.NEW, null, "target:t1", null, 0, 10)))
+                    .hasSize(3).allSatisfy(e -> assertThat(e.attempts()).isZero());
+            assertThat(store.counts().get(InboxStatus.DEAD)).isZero();
         }
     }
 

@@ -27,6 +27,8 @@ class InboxDeliveryTest {
     static final class Recorder implements InboxHandler {
         final List<InboxDelivery> deliveries = new CopyOnWriteArrayList<>();
         final List<Instant> times = new CopyOnWriteArrayList<>();
+        /** What {@code request().remaining()} said as each delivery began. */
+        final List<Duration> remaining = new CopyOnWriteArrayList<>();
         final AtomicBoolean failing = new AtomicBoolean();
 
         @Override
@@ -36,6 +38,7 @@ class InboxDeliveryTest {
 
         @Override
         public void deliver(InboxDelivery delivery) {
+            remaining.add(delivery.request().remaining());
             deliveries.add(delivery);
             times.add(Instant.now());
             if (failing.get()) {
@@ -44,12 +47,16 @@ class InboxDeliveryTest {
         }
     }
 
+    private static final Duration HANDLER_TIMEOUT = Duration.ofSeconds(30);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final Recorder handler = new Recorder();
     private TestServer server;
 
     @BeforeEach
     void start() {
-        server = TestServer.start(c -> c.inboxRetryDelay(Duration.ofMillis(200)).inboxMaxAttempts(3),
+        server = TestServer.start(c -> c.inboxRetryDelay(Duration.ofMillis(200)).inboxMaxAttempts(3)
+                        .handlerTimeout(HANDLER_TIMEOUT),
                 HandlerRegistry.builder().add(handler).build());
     }
 
@@ -95,6 +102,15 @@ class InboxDeliveryTest {
         assertThat(d.request().params()).doesNotContainKey("sign");
         assertThat(d.request().bodyTree().at("/entryOrder/ownerCode").asText()).isEqualTo("OWNER01");
         assertThat(d.request().bodyText()).isEqualTo(ENTRY_ORDER);
+        // the call's own id, as the console (and the access log) show it
+        String callId = JSON.readTree(server.admin("/api/calls").body()).at("/calls/0/id").asText();
+        assertThat(callId).isNotEmpty();
+        assertThat(d.request().callId()).isEqualTo(callId).isEqualTo(e.callId());
+        // due by the end of its delivery timeout, not ten seconds after the call was received
+        assertThat(handler.remaining.get(0)).isPositive().isLessThanOrEqualTo(HANDLER_TIMEOUT);
+        assertThat(e.deliveredTo()).isEqualTo("inbox handler " + handler.name());
+        assertThat(JSON.readTree(server.admin("/api/inbox/" + id).body()).path("deliveredTo").asText())
+                .isEqualTo("inbox handler " + handler.name());
     }
 
     @Test
@@ -113,6 +129,9 @@ class InboxDeliveryTest {
         assertThat(metrics).contains("qimen_inbox_retries_total 2.0").contains("qimen_inbox_dead_letters_total 1.0");
         // the admin API masks the phone number the handler's message carried
         assertThat(server.admin("/api/inbox?status=dead").body()).contains("139****5678").doesNotContain("13912345678");
+        // and so does the entry as stored, revealed or exported: the one masking rule for a handler's error
+        assertThat(dead.lastError()).contains("139****5678").doesNotContain("13912345678");
+        assertThat(server.admin("/api/inbox/" + id + "?reveal=true").body()).doesNotContain("13912345678");
 
         handler.failing.set(false);
         assertThat(server.adminPost("/api/inbox/" + id + "/retry", "{}").statusCode()).isEqualTo(200);

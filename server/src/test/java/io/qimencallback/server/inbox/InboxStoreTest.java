@@ -65,7 +65,7 @@ class InboxStoreTest {
     private static NewEntry entry(String method, String app, String key, String body, String consumer) {
         return new NewEntry(Instant.now(), "taobao.qimen." + method, method, app, "C1", "xml",
                 Map.of("method", "taobao.qimen." + method), "text/xml", body.getBytes(StandardCharsets.UTF_8),
-                "127.0.0.1", key, "sha256:" + body.hashCode(), consumer);
+                "127.0.0.1", key, "sha256:" + body.hashCode(), consumer, "call-" + key);
     }
 
     @ParameterizedTest
@@ -134,10 +134,76 @@ class InboxStoreTest {
             assertThat(second).extracting(InboxEntry::attempts).containsExactly(2);
 
             assertThat(o.store().fail(id, InboxStore.claimToken("a/1#", id), "late", t0, false, t0)).isFalse();
-            assertThat(o.store().complete(id, InboxStore.claimToken("a/1#", id), t0)).isFalse();
+            assertThat(o.store().complete(id, InboxStore.claimToken("a/1#", id), "HTTP 200", t0)).isFalse();
+            assertThat(o.store().unavailable(id, InboxStore.claimToken("a/1#", id), "down", t0, t0)).isFalse();
             assertThat(o.store().get(id).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSING);
-            assertThat(o.store().complete(id, InboxStore.claimToken("b/2#", id), t0)).isTrue();
+            assertThat(o.store().complete(id, InboxStore.claimToken("b/2#", id), "HTTP 200", t0)).isTrue();
             assertThat(o.store().get(id).orElseThrow().status()).isEqualTo(InboxStatus.DONE);
+            assertThat(o.store().get(id).orElseThrow().deliveredTo()).isEqualTo("HTTP 200");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void anEntryKeepsItsCallIdAndWhereItWentAndAnUnavailableConsumerCostsNoAttempt(String kind) throws Exception {
+        try (Opened o = open(kind)) {
+            long id = o.store().append(entry("app1", "EO-6", "<a/>")).id();
+            assertThat(o.store().get(id).orElseThrow().callId()).isEqualTo("call-EO-6");
+            assertThat(o.store().list(InboxQuery.all()).get(0).callId()).as("in a list too").isEqualTo("call-EO-6");
+            Instant t0 = Instant.now();
+            Duration lease = Duration.ofMinutes(1);
+
+            // could not reach it: the attempt the claim counted is given back, the entry is due later
+            assertThat(o.store().claim(List.of("target:t1"), List.of(), 1, t0, lease, "a/1#"))
+                    .extracting(InboxEntry::attempts).containsExactly(1);
+            assertThat(o.store().unavailable(id, InboxStore.claimToken("a/1#", id), "connection refused",
+                    t0.plusSeconds(5), t0)).isTrue();
+            InboxEntry waiting = o.store().get(id).orElseThrow();
+            assertThat(waiting.status()).isEqualTo(InboxStatus.FAILED);
+            assertThat(waiting.attempts()).isZero();
+            assertThat(waiting.lastError()).isEqualTo("connection refused");
+            assertThat(waiting.nextAttemptAt().toEpochMilli()).isEqualTo(t0.plusSeconds(5).toEpochMilli());
+            assertThat(o.store().claim(List.of("target:t1"), List.of(), 1, t0, lease, "b/1#")).as("not due yet").isEmpty();
+
+            List<InboxEntry> again = o.store().claim(List.of("target:t1"), List.of(), 1, t0.plusSeconds(5), lease, "c/1#");
+            assertThat(again).extracting(InboxEntry::attempts).containsExactly(1);
+            assertThat(o.store().complete(id, InboxStore.claimToken("c/1#", id), "topic t partition 0 offset 7",
+                    t0.plusSeconds(6))).isTrue();
+            InboxEntry done = o.store().get(id).orElseThrow();
+            assertThat(done.deliveredTo()).isEqualTo("topic t partition 0 offset 7");
+            assertThat(done.lastError()).isNull();
+            assertThat(done.deliveryCallId()).isEqualTo("call-EO-6");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void deadEntriesAreRetriedInOneStepForOneConsumerOrAll(String kind) throws Exception {
+        try (Opened o = open(kind)) {
+            InboxStore st = o.store();
+            long t1a = st.append(entry("entryorder.create", "app1", "A", "<a/>", "target:t1")).id();
+            long t1b = st.append(entry("entryorder.create", "app1", "B", "<b/>", "target:t1")).id();
+            long t2 = st.append(entry("entryorder.create", "app1", "C", "<c/>", "target:t2")).id();
+            long failed = st.append(entry("entryorder.create", "app1", "D", "<d/>", "target:t1")).id();
+            Instant t0 = Instant.now();
+            st.claim(List.of("target:t1", "target:t2"), List.of(), 10, t0, Duration.ofMinutes(1), "a#");
+            for (long id : List.of(t1a, t1b, t2)) {
+                assertThat(st.fail(id, InboxStore.claimToken("a#", id), "refused", t0, true, t0)).isTrue();
+            }
+            assertThat(st.fail(failed, InboxStore.claimToken("a#", failed), "refused", t0.plusSeconds(60), false, t0))
+                    .isTrue();
+
+            assertThat(ManualChange.retryDead(st, "target:t1", t0)).isEqualTo(2);
+            assertThat(List.of(t1a, t1b)).allSatisfy(id -> {
+                InboxEntry e = st.get(id).orElseThrow();
+                assertThat(e.status()).isEqualTo(InboxStatus.NEW);
+                assertThat(e.attempts()).isZero();
+            });
+            assertThat(st.get(t2).orElseThrow().status()).isEqualTo(InboxStatus.DEAD);
+            assertThat(st.get(failed).orElseThrow().status()).as("only dead ones").isEqualTo(InboxStatus.FAILED);
+            assertThat(ManualChange.retryDead(st, "target:t9", t0)).isZero();
+            assertThat(ManualChange.retryDead(st, null, t0)).isEqualTo(1);
+            assertThat(st.get(t2).orElseThrow().status()).isEqualTo(InboxStatus.NEW);
         }
     }
 

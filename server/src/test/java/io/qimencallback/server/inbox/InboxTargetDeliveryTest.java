@@ -8,6 +8,7 @@ import io.qimencallback.protocol.handler.HandlerRegistry;
 import io.qimencallback.server.client.GatewayResponse;
 import io.qimencallback.server.config.ServerConfig;
 import io.qimencallback.server.testing.FileTarget;
+import io.qimencallback.server.testing.LogCapture;
 import io.qimencallback.server.testing.Postgres;
 import io.qimencallback.server.testing.TestServer;
 import java.net.http.HttpResponse;
@@ -193,8 +194,100 @@ class InboxTargetDeliveryTest {
                 .contains("qimen_inbox_delivery_seconds_count{consumer=\"target:t1\",outcome=\"dead\"} 1");
 
         assertThat(s.adminPost("/api/inbox/" + id + "/retry", "{}").statusCode()).isEqualTo(200);
-        await(s, id, e -> e.status() == InboxStatus.DEAD && e.updated().isAfter(dead.updated()));
+        InboxEntry again = await(s, id, e -> e.status() == InboxStatus.DEAD && e.updated().isAfter(dead.updated()));
         assertThat(FileTarget.lines(dir.resolve("t1.log"), "begin")).hasSize(6);
+
+        // every dead entry of a consumer in one step: none for another target, this one for t1
+        HttpResponse<String> none = s.adminPost("/api/inbox/retry-dead?consumer=target:t2", "{}");
+        assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
+        assertThat(JSON.readTree(none.body()).path("retried").asInt()).isZero();
+        HttpResponse<String> batch = s.adminPost("/api/inbox/retry-dead?consumer=target:t1", "{}");
+        assertThat(JSON.readTree(batch.body()).path("retried").asInt()).as(batch.body()).isEqualTo(1);
+        await(s, id, e -> e.status() == InboxStatus.DEAD && e.updated().isAfter(again.updated()));
+        assertThat(FileTarget.lines(dir.resolve("t1.log"), "begin")).hasSize(9);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anUnreachableTargetUsesNoAttemptsAndItsEntriesAreDeliveredOnceItIsBack(String store) throws Exception {
+        try (LogCapture logs = LogCapture.of(InboxDispatcher.class)) {
+            // two attempts only, four deliveries that cannot reach the target: counted, the entry would be dead
+            TestServer s = start(store, c -> c.inboxMaxAttempts(2)
+                    .target("t1", target("t1.log", "unavailable_first", "4")).route("deliveryorder.create", "inbox t1"));
+            long id = push(s, "deliveryorder.create", "DO-1");
+
+            InboxEntry done = await(s, id, e -> e.status() == InboxStatus.DONE);
+            assertThat(done.attempts()).isEqualTo(1);
+            assertThat(done.deliveredTo()).isEqualTo("file t1.log");
+            assertThat(done.lastError()).isNull();
+            List<String[]> unreachable = FileTarget.lines(dir.resolve("t1.log"), "unavailable");
+            assertThat(unreachable).hasSize(4).allSatisfy(w -> assertThat(w[2]).as("its attempt").isEqualTo("1"));
+            assertThat(FileTarget.doneCounts(dir.resolve("t1.log"))).containsExactly(Map.entry(id, 1));
+            assertThat(FileTarget.lines(dir.resolve("t1.log"), "done")).allSatisfy(w -> assertThat(w[2]).isEqualTo("1"));
+            // still backing off: 200 ms, then doubled per delivery in a row that could not reach it
+            List<String[]> begins = FileTarget.lines(dir.resolve("t1.log"), "begin");
+            assertThat(Long.parseLong(begins.get(4)[3]) - Long.parseLong(begins.get(3)[3])).isGreaterThanOrEqualTo(1590);
+            String metrics = s.admin("/metrics").body();
+            assertThat(metrics)
+                    .contains("qimen_inbox_delivery_seconds_count{consumer=\"target:t1\",outcome=\"unavailable\"} 4")
+                    .contains("qimen_inbox_delivery_seconds_count{consumer=\"target:t1\",outcome=\"done\"} 1")
+                    .doesNotContain("outcome=\"dead\"").doesNotContain("outcome=\"failed\"");
+            // the outage is logged when it begins and when it ends, not per entry
+            assertThat(logs.lines().stream().filter(l -> l.contains("target t1 is unavailable"))).as(logs.all())
+                    .hasSize(1);
+            assertThat(logs.lines().stream().filter(l -> l.contains("target t1 is reachable again"))).as(logs.all())
+                    .hasSize(1);
+            assertThat(logs.all()).doesNotContain("delivery 1 of entry");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTargetsOwnLongerDeliveryTimeoutIsWhatADeliveryGetsNotTheHandlerTimeout() throws Exception {
+        Path slowHold = Files.createFile(dir.resolve("slow.hold"));
+        Path hungHold = Files.createFile(dir.resolve("hung.hold"));
+        // the inbox handler timeout is 200 ms; "slow" bounds its deliveries itself at 30 s, "hung" at 800 ms
+        TestServer s = start("sqlite", c -> c.handlerTimeout(Duration.ofMillis(200)).inboxMaxAttempts(3)
+                .inboxRetryDelay(Duration.ofHours(1))
+                .target("slow", target("slow.log", "hold_while", slowHold.toString(), "delivery_timeout", "30s"))
+                .target("hung", target("hung.log", "hold_while", hungHold.toString(), "delivery_timeout", "800ms"))
+                .route("deliveryorder.create", "inbox slow").route("entryorder.create", "inbox hung"));
+        long slow = push(s, "deliveryorder.create", "DO-1");
+        long hung = push(s, "entryorder.create", "EO-1");
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (begins("slow.log") == 0) {
+            assertThat(System.nanoTime()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        // the hung one is interrupted at its target's timeout, and says so
+        InboxEntry interrupted = await(s, hung, e -> e.status() == InboxStatus.FAILED);
+        assertThat(interrupted.lastError()).startsWith("no result within 800 ms");
+        Files.delete(hungHold);
+        // the slow one runs five times the handler timeout, uninterrupted: released, it is done
+        long began = Long.parseLong(FileTarget.lines(dir.resolve("slow.log"), "begin").get(0)[3]);
+        Thread.sleep(Math.max(0, began + 1000 - System.currentTimeMillis()));
+        assertThat(store(s).get(slow).orElseThrow().status()).isEqualTo(InboxStatus.PROCESSING);
+        Files.delete(slowHold);
+        InboxEntry done = await(s, slow, e -> e.status() == InboxStatus.DONE);
+        assertThat(done.attempts()).isEqualTo(1);
+        assertThat(FileTarget.lines(dir.resolve("slow.log"), "fail")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void anEntryWaitingForAnUnreachableTargetSaysWhyAndKeepsItsAttempts(String store) throws Exception {
+        TestServer s = start(store, c -> c.inboxMaxAttempts(1).inboxRetryDelay(Duration.ofMinutes(10))
+                .target("t1", target("t1.log", "unavailable_first", "1")).route("deliveryorder.create", "inbox t1"));
+        long id = push(s, "deliveryorder.create", "DO-1");
+        InboxEntry waiting = await(s, id, e -> e.status() == InboxStatus.FAILED);
+        assertThat(waiting.attempts()).isZero();
+        assertThat(waiting.lastError()).contains("no attempt used", "t1 cannot be reached", "ConnectException");
+        // the wait for an unreachable target is short, whatever the retry delay: its recovery is noticed soon
+        assertThat(Duration.between(waiting.updated(), waiting.nextAttemptAt()))
+                .isLessThanOrEqualTo(InboxDispatcher.MAX_UNAVAILABLE_DELAY);
+        JsonNode json = admin(s, "/api/inbox/" + id);
+        assertThat(json.path("status").asText()).isEqualTo("failed");
+        assertThat(json.path("lastError").asText()).contains("t1 cannot be reached");
+        assertThat(json.path("deliveredTo").isNull()).isTrue();
     }
 
     @ParameterizedTest

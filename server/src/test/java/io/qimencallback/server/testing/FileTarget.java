@@ -6,6 +6,7 @@ import io.qimencallback.server.target.Envelope;
 import io.qimencallback.server.target.Target;
 import io.qimencallback.server.target.TargetEnvironment;
 import io.qimencallback.server.target.TargetType;
+import io.qimencallback.server.target.TargetUnavailableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,16 +14,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test-only target (type {@code test-file}) that works across processes: each delivery appends
  * {@code begin <entry> <attempt> <epoch millis>} to {@code file} (synced), then waits while the path
- * {@code hold_while} exists; fails attempts up to {@code fail_first} (every one with {@code fail_first: always}); else
- * appends
- * {@code done <entry> <attempt> <normalizedMethod>} and returns.
+ * {@code hold_while} exists; answers its first {@code unavailable_first} deliveries (whatever the entry) as unreachable
+ * ({@link TargetUnavailableException}, appending {@code unavailable <entry> <attempt>}); fails attempts up to
+ * {@code fail_first} (every one with {@code fail_first: always}); else appends
+ * {@code done <entry> <attempt> <normalizedMethod> <callId>} and returns {@code file <name>}. {@code delivery_timeout}:
+ * what it answers as {@link Target#deliveryTimeout()} (none by default).
  */
 public final class FileTarget implements Target {
     public static final TargetType TYPE = new TargetType() {
@@ -36,7 +42,10 @@ public final class FileTarget implements Target {
             String failFirst = section.get("fail_first").orElse("0");
             return new FileTarget(section.name(), Path.of(section.require("file")),
                     section.get("hold_while").map(Path::of).orElse(null),
-                    failFirst.equals("always") ? Integer.MAX_VALUE : Integer.parseInt(failFirst));
+                    failFirst.equals("always") ? Integer.MAX_VALUE : Integer.parseInt(failFirst),
+                    Integer.parseInt(section.get("unavailable_first").orElse("0")),
+                    section.get("delivery_timeout").isPresent()
+                            ? Optional.of(section.getDuration("delivery_timeout", Duration.ZERO)) : Optional.empty());
         }
     };
 
@@ -44,12 +53,23 @@ public final class FileTarget implements Target {
     private final Path file;
     private final Path hold;
     private final int failFirst;
+    /** Deliveries still to be answered as unreachable. */
+    private final AtomicInteger unavailable;
+    private final Optional<Duration> deliveryTimeout;
 
-    private FileTarget(String name, Path file, Path hold, int failFirst) {
+    private FileTarget(String name, Path file, Path hold, int failFirst, int unavailableFirst,
+                       Optional<Duration> deliveryTimeout) {
         this.name = name;
         this.file = file;
         this.hold = hold;
         this.failFirst = failFirst;
+        this.unavailable = new AtomicInteger(unavailableFirst);
+        this.deliveryTimeout = deliveryTimeout;
+    }
+
+    @Override
+    public Optional<Duration> deliveryTimeout() {
+        return deliveryTimeout;
     }
 
     @Override
@@ -75,11 +95,15 @@ public final class FileTarget implements Target {
         while (hold != null && Files.exists(hold)) {
             Thread.sleep(20);
         }
+        if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            append("unavailable " + d.entryId() + " " + d.attempt());
+            throw new TargetUnavailableException(name + " cannot be reached", new java.net.ConnectException("refused"));
+        }
         if (d.attempt() <= failFirst) {
             append("fail " + d.entryId() + " " + d.attempt());
             throw new IllegalStateException(name + " refuses attempt " + d.attempt());
         }
-        append("done " + d.entryId() + " " + d.attempt() + " " + d.request().method());
+        append("done " + d.entryId() + " " + d.attempt() + " " + d.request().method() + " " + d.request().callId());
         return "file " + file.getFileName();
     }
 
