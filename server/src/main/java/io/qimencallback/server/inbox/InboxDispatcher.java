@@ -76,8 +76,8 @@ final class InboxDispatcher implements AutoCloseable {
     private final Map<String, Duration> targetTimeouts;
     /** The longest of them all: what a stop waits for. */
     private final Duration longestTimeout;
-    /** Consumer → deliveries in a row that could not reach it; absent while it is reachable. */
-    private final Map<String, Integer> unavailable = new ConcurrentHashMap<>();
+    /** Consumer → its current outage; absent while it is reachable. */
+    private final Map<String, Outage> unavailable = new ConcurrentHashMap<>();
     /** A claim not completed within this is presumed abandoned (its server died) and claimed again. */
     private final Duration lease;
     private final InboxMetrics metrics;
@@ -281,7 +281,7 @@ final class InboxDispatcher implements AutoCloseable {
         Instant now = clock.instant();
         try {
             if (failure instanceof TargetUnavailableException && !timedOut) {
-                Duration delay = unreachable(consumer, failure);
+                Duration delay = unreachable(consumer, failure, now);
                 store.unavailable(e.id(), claim, "not delivered, no attempt used: " + ErrorText.of(failure),
                         now.plus(delay), now);
                 metrics.unavailable(consumer, nanos);
@@ -315,26 +315,35 @@ final class InboxDispatcher implements AutoCloseable {
         }
     }
 
+    /** A consumer that cannot be reached: since when, and how many deliveries found it so. */
+    private record Outage(Instant since, int missed) {
+    }
+
     /**
-     * A delivery could not reach its consumer: how long its entry waits — the retry delay, doubled per delivery in a
-     * row that could not, at most {@link #MAX_UNAVAILABLE_DELAY}. Logs the consumer's going down once, not per entry.
+     * A delivery could not reach its consumer: how long its entry waits — as long as the outage has lasted so far, at
+     * least the retry delay and at most {@link #MAX_UNAVAILABLE_DELAY}. The wait grows with the outage's length, not
+     * with how many entries met it, so a blip of a second (a broker's reconnect) delays them by the retry delay only,
+     * while a long outage is probed about once a minute. Logs the consumer's going down once, not per entry.
      */
-    private Duration unreachable(String consumer, Throwable why) {
-        int inARow = unavailable.merge(consumer, 1, Integer::sum);
-        if (inARow == 1) {
+    private Duration unreachable(String consumer, Throwable why, Instant now) {
+        Outage o = unavailable.compute(consumer, (c, was) -> was == null ? new Outage(now, 1)
+                : new Outage(was.since(), was.missed() + 1));
+        if (o.missed() == 1) {
             log.warn("inbox: the {} is unavailable ({}); its entries wait for it without using attempts, tried again"
                     + " at least every {} s", InboxConsumer.describe(consumer), ErrorText.of(why),
                     MAX_UNAVAILABLE_DELAY.toSeconds());
         }
-        return backoff(inARow, MAX_UNAVAILABLE_DELAY);
+        Duration lasted = Duration.between(o.since(), now);
+        Duration delay = lasted.compareTo(config.retryDelay()) < 0 ? config.retryDelay() : lasted;
+        return delay.compareTo(MAX_UNAVAILABLE_DELAY) > 0 ? MAX_UNAVAILABLE_DELAY : delay;
     }
 
     /** A delivery reached its consumer (whatever it answered): logs its coming back once. */
     private void reachable(String consumer) {
-        Integer missed = unavailable.remove(consumer);
-        if (missed != null) {
+        Outage o = unavailable.remove(consumer);
+        if (o != null) {
             log.info("inbox: the {} is reachable again (after {} delivery(ies) that could not reach it)",
-                    InboxConsumer.describe(consumer), missed);
+                    InboxConsumer.describe(consumer), o.missed());
         }
     }
 

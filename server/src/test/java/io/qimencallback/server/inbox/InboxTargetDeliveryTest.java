@@ -224,9 +224,12 @@ class InboxTargetDeliveryTest {
             assertThat(unreachable).hasSize(4).allSatisfy(w -> assertThat(w[2]).as("its attempt").isEqualTo("1"));
             assertThat(FileTarget.doneCounts(dir.resolve("t1.log"))).containsExactly(Map.entry(id, 1));
             assertThat(FileTarget.lines(dir.resolve("t1.log"), "done")).allSatisfy(w -> assertThat(w[2]).isEqualTo("1"));
-            // still backing off: 200 ms, then doubled per delivery in a row that could not reach it
+            // still backing off: each wait is as long as the outage has lasted so far, at least the 200 ms retry delay
             List<String[]> begins = FileTarget.lines(dir.resolve("t1.log"), "begin");
-            assertThat(Long.parseLong(begins.get(4)[3]) - Long.parseLong(begins.get(3)[3])).isGreaterThanOrEqualTo(1590);
+            long lasted = Long.parseLong(begins.get(3)[3]) - Long.parseLong(begins.get(0)[3]);
+            long lastWait = Long.parseLong(begins.get(4)[3]) - Long.parseLong(begins.get(3)[3]);
+            assertThat(lasted).as("three waits of 200, 200 and 400 ms at least").isGreaterThanOrEqualTo(790);
+            assertThat(lastWait).as("after an outage of %d ms", lasted).isGreaterThanOrEqualTo(lasted - 100);
             String metrics = s.admin("/metrics").body();
             assertThat(metrics)
                     .contains("qimen_inbox_delivery_seconds_count{consumer=\"target:t1\",outcome=\"unavailable\"} 4")
