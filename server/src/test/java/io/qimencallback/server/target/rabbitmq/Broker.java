@@ -108,8 +108,7 @@ final class Broker implements AutoCloseable {
         return closed;
     }
 
-    /** Closes the named client's connections now, without waiting for one to appear: how many it closed. */
-    static int closeConnectionsOnce(String name) throws Exception {
+    private static int closeConnectionsOnce(String name) throws Exception {
         String list = rabbitmqctl("-q", "list_connections", "pid", "client_properties");
         int closed = 0;
         for (String line : list.split("\n")) {

@@ -9,10 +9,15 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A loopback TCP relay from a port to the broker: "the broker comes back" is starting one on a closed port. */
+/**
+ * A loopback TCP relay from a port to the broker: "the broker comes back" is starting one on a closed port; "the
+ * network drops the connection while publishes wait for their confirms" is {@link #hold} then {@link #cut}.
+ */
 final class TcpForward implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** While set, nothing the broker sends reaches the client (its confirms wait in the relay). */
+    private volatile boolean holding;
 
     TcpForward(int port, int to) throws IOException {
         server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
@@ -23,8 +28,8 @@ final class TcpForward implements AutoCloseable {
                     Socket out = new Socket(InetAddress.getLoopbackAddress(), to);
                     sockets.add(in);
                     sockets.add(out);
-                    pump(in, out);
-                    pump(out, in);
+                    pump(in, out, false);
+                    pump(out, in, true);
                 } catch (IOException e) {
                     // closed
                 }
@@ -41,13 +46,31 @@ final class TcpForward implements AutoCloseable {
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /** Holds back what the broker sends, until {@link #cut}. */
+    void hold() {
+        holding = true;
+    }
+
+    /** Closes every relayed connection at once, as a network failure would; new ones pass again. */
+    void cut() {
+        List<Socket> open = List.copyOf(sockets);
+        sockets.removeAll(open);
+        open.forEach(TcpForward::close);
+        holding = false;
+    }
+
+    private void pump(Socket from, Socket to, boolean fromBroker) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buf)) != -1; ) {
+                    while (fromBroker && holding && !to.isClosed()) {
+                        Thread.sleep(1);
+                    }
                     out.write(buf, 0, n);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException e) {
                 // one side closed
             } finally {
