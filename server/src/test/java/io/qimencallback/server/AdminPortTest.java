@@ -29,10 +29,10 @@ class AdminPortTest {
             assertThat(m.statusCode()).isEqualTo(200);
             assertThat(m.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
             assertThat(m.body())
-                    .contains("qimen_requests_seconds_count{method=\"deliveryorder.create\",outcome=\"success\"} 2")
-                    .contains("qimen_requests_seconds_count{method=\"other\",outcome=\"sign-check-failure\"} 1")
-                    .contains("qimen_requests_seconds_count{method=\"other\",outcome=\"invalid-method\"} 3")
-                    .contains("qimen_requests_seconds_bucket{method=\"deliveryorder.create\",outcome=\"success\",le=\"0.1\"}")
+                    .contains("qimen_requests_seconds_count{method=\"deliveryorder.create\",outcome=\"success\",route=\"handler\"} 2")
+                    .contains("qimen_requests_seconds_count{method=\"other\",outcome=\"sign-check-failure\",route=\"-\"} 1")
+                    .contains("qimen_requests_seconds_count{method=\"other\",outcome=\"invalid-method\",route=\"none\"} 3")
+                    .contains("qimen_requests_seconds_bucket{method=\"deliveryorder.create\",outcome=\"success\",route=\"handler\",le=\"0.1\"}")
                     .contains("qimen_signature_failures_total{app_key=\"12345678\"} 1.0")
                     .contains("qimen_signature_failures_total{app_key=\"other\"} 0.0")
                     .contains("qimen_requests_inflight 0.0")

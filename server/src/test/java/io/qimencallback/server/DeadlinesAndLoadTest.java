@@ -42,7 +42,7 @@ class DeadlinesAndLoadTest {
             assertThat(millis).isBetween(250L, 5_000L);
             assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(s.admin("/metrics").body())
-                    .contains("qimen_requests_seconds_count{method=\"slow.call\",outcome=\"handler-timeout\"} 1");
+                    .contains("qimen_requests_seconds_count{method=\"slow.call\",outcome=\"handler-timeout\",route=\"handler\"} 1");
         }
     }
 

@@ -5,6 +5,7 @@ import io.qimencallback.protocol.internal.SystemParams;
 import io.qimencallback.protocol.internal.http.ContentType;
 import io.qimencallback.protocol.internal.http.RawRequest;
 import io.qimencallback.protocol.QimenException;
+import io.qimencallback.server.route.Route;
 import io.qimencallback.server.route.Routes;
 
 /**
@@ -19,6 +20,7 @@ public final class CallContext {
     private volatile ResponseFormat format;
     private volatile String method;
     private volatile String methodTag = Routes.OTHER;
+    private volatile String routeTag = Route.NOT_ROUTED;
     private volatile String appKey;
     private volatile String customerId;
     private volatile String clientAddress;
@@ -72,8 +74,10 @@ public final class CallContext {
         this.error = error;
     }
 
-    void handled(String methodTag, String clientAddress) {
-        this.methodTag = methodTag;
+    /** Verified and routed: the labels of the one routing decision ({@link Route}), kept for the call's metrics. */
+    void handled(Route route, String clientAddress) {
+        this.methodTag = route.metricTag();
+        this.routeTag = route.routeTag();
         this.clientAddress = clientAddress;
     }
 
@@ -86,6 +90,8 @@ public final class CallContext {
     public String method() { return method; }
     /** The metrics label of the method: see {@link io.qimencallback.server.route.Route#metricTag()}. */
     public String methodTag() { return methodTag; }
+    /** Where the call went, as a metrics label: see {@link Route#routeTag()}; {@link Route#NOT_ROUTED} before. */
+    public String routeTag() { return routeTag; }
     public String appKey() { return appKey; }
     public String customerId() { return customerId; }
     public String clientAddress() { return clientAddress; }

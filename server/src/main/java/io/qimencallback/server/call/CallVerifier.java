@@ -96,7 +96,7 @@ public final class CallVerifier {
 
         String normalized = MethodNames.normalize(method);
         Route route = routes.route(normalized);
-        ctx.handled(route.metricTag(), client);
+        ctx.handled(route, client);
         return new VerifiedCall(call, normalized, call.signedParams(blankPairsUnsigned), blankPairsUnsigned, client,
                 route, replayExpiry);
     }

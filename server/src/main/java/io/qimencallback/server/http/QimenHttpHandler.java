@@ -172,7 +172,7 @@ final class QimenHttpHandler extends InOrderHttpHandler {
         try {
             body = ResponseWriter.render(response, call.format());
             long nanos = System.nanoTime() - call.startNanos();
-            endpoint.metrics().callFinished(call.methodTag(), response, nanos);
+            endpoint.metrics().callFinished(call.methodTag(), call.routeTag(), response, nanos);
             AccessLog.record(call, response, nanos, body.length);
             endpoint.processor().answered(call, response, nanos);
         } catch (Throwable t) {

@@ -34,7 +34,9 @@ import java.util.stream.Stream;
 /**
  * The server's meters. Only calls on the service path are timed; admin traffic (scrapes, health checks) is on its
  * own port and never counted. Tag values are bounded: {@code method} is a method with a handler or {@code other},
- * {@code outcome} is {@code success}, one of this server's error codes, or {@code failure} for a handler's own code.
+ * {@code route} is where the call went ({@link io.qimencallback.server.route.Route#routeTag()}: a fixed word or a
+ * configured target's name), {@code outcome} is {@code success}, one of this server's error codes, or
+ * {@code failure} for a handler's own code.
  */
 public final class ServerMetrics implements AutoCloseable {
     private static final Set<String> OWN_CODES = Arrays.stream(ErrorCode.values()).map(ErrorCode::code)
@@ -45,8 +47,9 @@ public final class ServerMetrics implements AutoCloseable {
             10000, 30000).map(Duration::ofMillis).toArray(Duration[]::new);
 
     private final PrometheusMeterRegistry registry;
-    /** method tag → outcome → timer; two lookups instead of a registry lookup (and no key string) per call. */
-    private final ConcurrentMap<String, ConcurrentMap<String, Timer>> timers = new ConcurrentHashMap<>();
+    /** method tag → route tag → outcome → timer: three lookups instead of a registry lookup (and no key) per call. */
+    private final ConcurrentMap<String, ConcurrentMap<String, ConcurrentMap<String, Timer>>> timers =
+            new ConcurrentHashMap<>();
     private final ConcurrentMap<Integer, Counter> rejections = new ConcurrentHashMap<>();
     /** app_key label (a configured app key, or {@code other}) → counter. */
     private final ConcurrentMap<String, Counter> signatureFailures = new ConcurrentHashMap<>();
@@ -173,12 +176,25 @@ public final class ServerMetrics implements AutoCloseable {
         inFlight.incrementAndGet();
     }
 
-    /** The answer is known: time it. The call stays in flight until {@link #callEnded()}. */
-    public void callFinished(String methodTag, QimenResponse response, long nanos) {
+    /**
+     * The answer is known: time it. The call stays in flight until {@link #callEnded()}.
+     *
+     * <p>The route is a label of this timer rather than a meter of its own: every existing query ({@code sum by
+     * (method)}, {@code by (outcome)}, the alerts' ratios) keeps its meaning, and a second per-call meter would count
+     * each call twice. It adds few series: a named method always takes the same route, so only {@code other} spreads
+     * over several.
+     *
+     * @param routeTag {@link io.qimencallback.server.route.Route#routeTag()}, or
+     *                 {@link io.qimencallback.server.route.Route#NOT_ROUTED} for a call answered before routing
+     */
+    public void callFinished(String methodTag, String routeTag, QimenResponse response, long nanos) {
         String outcome = outcome(response);
-        timers.computeIfAbsent(methodTag, m -> new ConcurrentHashMap<>()).computeIfAbsent(outcome, o -> Timer.builder("qimen.requests")
-                        .description("Calls on the service path, by method and outcome")
+        timers.computeIfAbsent(methodTag, m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(routeTag, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> Timer.builder("qimen.requests")
+                        .description("Calls on the service path, by method, route and outcome")
                         .tag("method", methodTag)
+                        .tag("route", routeTag)
                         .tag("outcome", outcome)
                         .serviceLevelObjectives(LATENCY_BUCKETS)
                         .register(registry))
@@ -228,7 +244,8 @@ public final class ServerMetrics implements AutoCloseable {
     /** Calls answered so far, by outcome (all methods together), for the debug console. */
     public Map<String, Long> requestsByOutcome() {
         Map<String, Long> out = new TreeMap<>();
-        timers.values().forEach(byOutcome -> byOutcome.forEach((outcome, timer) -> out.merge(outcome, timer.count(), Long::sum)));
+        timers.values().forEach(byRoute -> byRoute.values().forEach(byOutcome ->
+                byOutcome.forEach((outcome, timer) -> out.merge(outcome, timer.count(), Long::sum))));
         return out;
     }
 

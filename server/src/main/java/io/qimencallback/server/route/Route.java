@@ -16,6 +16,17 @@ public sealed interface Route {
     String metricTag();
 
     /**
+     * The route label on the call metrics, where the call went: {@code handler}, {@code forward:<target>},
+     * {@code inbox} (for an inbox handler or the inbox API), {@code inbox:<target>}, {@code refuse} (a
+     * {@code refuse} line) or {@code none} (nothing routes the method). Target names come from the configuration, so
+     * the label set is bounded by it; calls refused before they are routed carry {@link #NOT_ROUTED}.
+     */
+    String routeTag();
+
+    /** Route label of a call answered before it was routed: a bad signature, a missing parameter, overload. */
+    String NOT_ROUTED = "-";
+
+    /**
      * Answered synchronously by a handler, run as it declares: a Java handler, or a target's forwarder.
      *
      * @param target the target forwarded to; {@code null} for a Java handler
@@ -29,6 +40,11 @@ public sealed interface Route {
 
         public Handler(QimenHandler handler, Execution execution, String metricTag) {
             this(handler, execution, metricTag, null);
+        }
+
+        @Override
+        public String routeTag() {
+            return target == null ? "handler" : "forward:" + target.name();
         }
     }
 
@@ -46,13 +62,31 @@ public sealed interface Route {
         public Inbox(String metricTag) {
             this(metricTag, null);
         }
+
+        @Override
+        public String routeTag() {
+            return target == null ? "inbox" : "inbox:" + target.name();
+        }
     }
 
-    /** Refused {@code invalid-method}: nothing answers this method. */
-    record None(String message) implements Route {
+    /**
+     * Refused {@code invalid-method}: nothing answers this method.
+     *
+     * @param refused whether a {@code refuse} line of the routes table says so (rather than no route at all)
+     */
+    record None(String message, boolean refused) implements Route {
+        public None(String message) {
+            this(message, false);
+        }
+
         @Override
         public String metricTag() {
             return Routes.OTHER;
+        }
+
+        @Override
+        public String routeTag() {
+            return refused ? "refuse" : "none";
         }
     }
 }

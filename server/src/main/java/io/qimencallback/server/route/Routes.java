@@ -118,7 +118,7 @@ public final class Routes {
             }
             String tag = exact ? glob : OTHER;
             Route route = switch (r.action()) {
-                case REFUSE -> new Route.None("method " + glob + " is refused by the routes table");
+                case REFUSE -> new Route.None("method " + glob + " is refused by the routes table", true);
                 case INBOX -> {
                     if (!inboxOn) {
                         throw new ConfigException(r.origin() + " ('" + r + "'): the inbox is off (QIMEN_INBOX)");

@@ -137,6 +137,35 @@ class RoutesTest {
     }
 
     @Test
+    void theRouteLabelSaysWhereACallWentFromWordsAndConfiguredTargetsOnly() {
+        InboxHandler consumer = new InboxHandler() {
+            @Override
+            public Set<String> methods() {
+                return Set.of("stockout.create");
+            }
+
+            @Override
+            public void deliver(InboxDelivery delivery) {
+            }
+        };
+        HandlerRegistry handlers = HandlerRegistry.builder().add(consumer)
+                .add(Handlers.of("entryorder.create", Execution.NON_BLOCKING, req -> QimenResponse.success())).build();
+        Routes r = Routes.of(handlers, true, PUSHES, rules("inventory.*: forward erp", "deliveryorder.create: inbox queue",
+                "wdt.*: refuse"), targets());
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("entryorder.create", "handler");
+        expected.put("inventory.query", "forward:erp");        // a standard API under a glob, remembered
+        expected.put("inventory.made.up", "forward:erp");      // any name under the glob: the same label
+        expected.put("deliveryorder.create", "inbox:queue");
+        expected.put("stockout.create", "inbox");              // an inbox handler's
+        expected.put("made.up.create", "inbox");               // inbox_methods: for the inbox API
+        expected.put("wdt.anything", "refuse");
+        expected.put("made.up.query", "none");
+        expected.forEach((method, tag) -> assertThat(r.route(method).routeTag()).as(method).isEqualTo(tag));
+        assertThat(Route.NOT_ROUTED).isEqualTo("-");
+    }
+
+    @Test
     void aMisconfiguredTableStopsTheStartNamingTheLine() {
         HandlerRegistry none = HandlerRegistry.empty();
         assertThatThrownBy(() -> Routes.of(none, true, PUSHES, rules("a.query: forward nowhere"), targets()))
