@@ -91,9 +91,9 @@ run_qimen() { # run_qimen EXECUTION: sets MAX_<EXECUTION>, HALF_<EXECUTION>, RSS
   printf -v "READY_$execution" '%s' $(( ($(date +%s%N) - start) / 1000000 ))
   run_wrk "qimen $execution warm-up" "$PORT" "$WARMUP"
   local alloc0 count0 alloc1 count1
-  alloc0=$(metric bench_allocated_bytes); count0=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
+  alloc0=$(metric bench_allocated_bytes); count0=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success",')
   run_wrk "qimen $execution" "$PORT" "$DURATION"; max=$R
-  alloc1=$(metric bench_allocated_bytes); count1=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}')
+  alloc1=$(metric bench_allocated_bytes); count1=$(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success",')
   printf -v "MAX_$execution" '%s' "$max"
   printf -v "ALLOC_$execution" '%s' "$(awk -v a0="$alloc0" -v a1="$alloc1" -v n0="$count0" -v n1="$count1" \
     'BEGIN { if (n1 > n0) printf "%.1f", (a1 - a0) / (n1 - n0) / 1024; else printf "?" }')"
@@ -102,7 +102,7 @@ run_qimen() { # run_qimen EXECUTION: sets MAX_<EXECUTION>, HALF_<EXECUTION>, RSS
   printf -v "RSS_$execution" '%s' "$(awk '/VmHWM/ { print $2 }' /proc/$qpid/status)"
   printf -v "THREADS_$execution" '%s' "$(awk '/^Threads/ { print $2 }' /proc/$qpid/status)"
   printf -v "NOT_SUCCESS_$execution" '%s' $(( $(metric 'qimen_requests_seconds_count{') \
-    - $(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success"}') ))
+    - $(metric 'qimen_requests_seconds_count{method="deliveryorder.create",outcome="success",') ))
   stop "$qpid"
 }
 run_qimen NON_BLOCKING
