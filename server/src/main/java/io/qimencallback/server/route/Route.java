@@ -19,7 +19,8 @@ public sealed interface Route {
      * The route label on the call metrics, where the call went: {@code handler}, {@code forward:<target>},
      * {@code inbox} (for an inbox handler or the inbox API), {@code inbox:<target>}, {@code refuse} (a
      * {@code refuse} line) or {@code none} (nothing routes the method). Target names come from the configuration, so
-     * the label set is bounded by it; calls refused before they are routed carry {@link #NOT_ROUTED}.
+     * the label set is bounded by it; calls refused before they are routed carry {@link #NOT_ROUTED}. A target's
+     * label is built per call: a few bytes next to the forward or the inbox append it labels.
      */
     String routeTag();
 
