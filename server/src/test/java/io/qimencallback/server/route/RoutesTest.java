@@ -86,6 +86,20 @@ class RoutesTest {
                 new TargetEnvironment(new SimpleMeterRegistry(), Duration.ofSeconds(1)), List.of(FAKE));
     }
 
+    /** An inbox handler claiming one method, delivering nowhere. */
+    private static InboxHandler consumerOf(String method) {
+        return new InboxHandler() {
+            @Override
+            public Set<String> methods() {
+                return Set.of(method);
+            }
+
+            @Override
+            public void deliver(InboxDelivery delivery) {
+            }
+        };
+    }
+
     private static List<RouteRule> rules(String... lines) {
         return java.util.stream.IntStream.range(0, lines.length).mapToObj(i -> {
             String[] kv = lines[i].split(": ", 2);
@@ -138,16 +152,7 @@ class RoutesTest {
 
     @Test
     void theRouteLabelSaysWhereACallWentFromWordsAndConfiguredTargetsOnly() {
-        InboxHandler consumer = new InboxHandler() {
-            @Override
-            public Set<String> methods() {
-                return Set.of("stockout.create");
-            }
-
-            @Override
-            public void deliver(InboxDelivery delivery) {
-            }
-        };
+        InboxHandler consumer = consumerOf("stockout.create");
         HandlerRegistry handlers = HandlerRegistry.builder().add(consumer)
                 .add(Handlers.of("entryorder.create", Execution.NON_BLOCKING, req -> QimenResponse.success())).build();
         Routes r = Routes.of(handlers, true, PUSHES, rules("inventory.*: forward erp", "deliveryorder.create: inbox queue",
@@ -191,16 +196,7 @@ class RoutesTest {
 
     @Test
     void inboxHandlersClaimTheirMethodsBeforeTheTable() {
-        InboxHandler consumer = new InboxHandler() {
-            @Override
-            public Set<String> methods() {
-                return Set.of("stockout.create");
-            }
-
-            @Override
-            public void deliver(InboxDelivery delivery) {
-            }
-        };
+        InboxHandler consumer = consumerOf("stockout.create");
         Routes r = Routes.of(HandlerRegistry.builder().add(consumer).build(), true, PUSHES,
                 rules("*.create: inbox queue"), targets());
         assertThat(r.route("stockout.create")).isInstanceOfSatisfying(Route.Inbox.class,
