@@ -1,0 +1,121 @@
+package io.qimencallback.server.inbox;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Group commit of delivery outcomes, as {@link GroupCommit} is of appends: one writer thread takes every outcome
+ * waiting — those that arrived while its last commit ran — and records them in one transaction, so deliveries that
+ * finish together pay one commit (one fsync on SQLite) instead of one each. A delivery thread waits for its outcome's
+ * commit before it takes the next entry, so "done" is durable when its permit is free again; until then the entry
+ * stays claimed under its lease (a minute at least), so it is never taken for abandoned meanwhile, and a crash before
+ * the commit only means a redelivery. A batch that fails is retried one outcome at a time, so one bad row cannot
+ * fail the others.
+ */
+final class OutcomeCommit implements AutoCloseable {
+    /** Bounds a transaction; more waiting outcomes go in the next one. */
+    private static final int MAX_BATCH = 256;
+    /** Only matters while the store hangs: each delivery thread waits for its own, so there are few. */
+    private static final int MAX_WAITING = 1024;
+
+    private record Pending(Outcome outcome, CompletableFuture<Boolean> result) {
+    }
+
+    private final InboxStore store;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_WAITING);
+    private final Thread writer;
+    private volatile boolean open = true;
+
+    OutcomeCommit(InboxStore store) {
+        this.store = store;
+        this.writer = new Thread(this::run, "qimen-inbox-outcomes");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Records an outcome; true once committed, false when the claim was lost (its lease ran out and it was taken). */
+    boolean record(Outcome outcome) throws SQLException {
+        Pending p = enqueue(outcome);
+        try {
+            return p.result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            queue.remove(p); // not taken: never recorded, the lease brings the entry back
+            throw new SQLException("interrupted while waiting for the inbox commit", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException s ? s : new SQLException("inbox outcome failed", e.getCause());
+        }
+    }
+
+    /** Queues an outcome and returns at once; the future completes on the writer thread once it is committed. */
+    CompletableFuture<Boolean> recordAsync(Outcome outcome) {
+        return enqueue(outcome).result;
+    }
+
+    private Pending enqueue(Outcome outcome) {
+        Pending p = new Pending(outcome, new CompletableFuture<>());
+        if (!queue.offer(p)) {
+            p.result.completeExceptionally(new SQLException("the inbox is not keeping up: " + MAX_WAITING
+                    + " outcomes are waiting for a commit"));
+        } else if (!open) {
+            queue.remove(p);
+            p.result.completeExceptionally(new SQLException("the inbox is closed"));
+        }
+        return p;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (open) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            commit(batch);
+            batch.clear();
+        }
+        queue.drainTo(batch);
+        for (Pending p : batch) {
+            p.result.completeExceptionally(new SQLException("the inbox is closed"));
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        try {
+            List<Boolean> results = store.record(batch.stream().map(Pending::outcome).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result.complete(results.get(i));
+            }
+        } catch (Throwable e) { // even an Error: the writer must survive, or every later delivery would wait forever
+            if (batch.size() == 1) {
+                batch.get(0).result.completeExceptionally(e);
+                return;
+            }
+            for (Pending p : batch) {
+                try {
+                    p.result.complete(store.record(List.of(p.outcome)).get(0));
+                } catch (Throwable single) {
+                    p.result.completeExceptionally(single);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        writer.interrupt();
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
