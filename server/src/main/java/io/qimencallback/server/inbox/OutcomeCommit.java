@@ -1,12 +1,9 @@
 package io.qimencallback.server.inbox;
 
+import io.qimencallback.server.inbox.CommitQueue.Pending;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Group commit of delivery outcomes, as {@link GroupCommit} is of appends: one writer thread takes every outcome
@@ -23,11 +20,8 @@ final class OutcomeCommit implements AutoCloseable {
     /** Only matters while the store hangs: each delivery thread waits for its own, so there are few. */
     private static final int MAX_WAITING = 1024;
 
-    private record Pending(Outcome outcome, CompletableFuture<Boolean> result) {
-    }
-
     private final InboxStore store;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_WAITING);
+    private final CommitQueue<Outcome, Boolean> queue = new CommitQueue<>(MAX_WAITING, MAX_BATCH, "outcomes");
     private final Thread writer;
     private volatile boolean open = true;
 
@@ -40,69 +34,41 @@ final class OutcomeCommit implements AutoCloseable {
 
     /** Records an outcome; true once committed, false when the claim was lost (its lease ran out and it was taken). */
     boolean record(Outcome outcome) throws SQLException {
-        Pending p = enqueue(outcome);
-        try {
-            return p.result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            queue.remove(p); // not taken: never recorded, the lease brings the entry back
-            throw new SQLException("interrupted while waiting for the inbox commit", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof SQLException s ? s : new SQLException("inbox outcome failed", e.getCause());
-        }
+        return queue.await(queue.offer(outcome));
     }
 
     /** Queues an outcome and returns at once; the future completes on the writer thread once it is committed. */
     CompletableFuture<Boolean> recordAsync(Outcome outcome) {
-        return enqueue(outcome).result;
-    }
-
-    private Pending enqueue(Outcome outcome) {
-        Pending p = new Pending(outcome, new CompletableFuture<>());
-        if (!queue.offer(p)) {
-            p.result.completeExceptionally(new SQLException("the inbox is not keeping up: " + MAX_WAITING
-                    + " outcomes are waiting for a commit"));
-        } else if (!open) {
-            queue.remove(p);
-            p.result.completeExceptionally(new SQLException("the inbox is closed"));
-        }
-        return p;
+        return queue.offer(outcome).result();
     }
 
     private void run() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
         while (open) {
             try {
-                batch.add(queue.take());
+                commit(queue.next(-1));
             } catch (InterruptedException e) {
                 break;
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            commit(batch);
-            batch.clear();
         }
-        queue.drainTo(batch);
-        for (Pending p : batch) {
-            p.result.completeExceptionally(new SQLException("the inbox is closed"));
-        }
+        queue.close();
     }
 
-    private void commit(List<Pending> batch) {
+    private void commit(List<Pending<Outcome, Boolean>> batch) {
         try {
-            List<Boolean> results = store.record(batch.stream().map(Pending::outcome).toList());
+            List<Boolean> results = store.record(batch.stream().map(Pending::item).toList());
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result.complete(results.get(i));
+                batch.get(i).result().complete(results.get(i));
             }
         } catch (Throwable e) { // even an Error: the writer must survive, or every later delivery would wait forever
             if (batch.size() == 1) {
-                batch.get(0).result.completeExceptionally(e);
+                batch.get(0).result().completeExceptionally(e);
                 return;
             }
-            for (Pending p : batch) {
+            for (Pending<Outcome, Boolean> p : batch) {
                 try {
-                    p.result.complete(store.record(List.of(p.outcome)).get(0));
+                    p.result().complete(store.record(List.of(p.item())).get(0));
                 } catch (Throwable single) {
-                    p.result.completeExceptionally(single);
+                    p.result().completeExceptionally(single);
                 }
             }
         }

@@ -90,7 +90,7 @@ class InboxOutcomeBatchTest {
     }
 
     /** A connection holding the database's write lock (SQLite) or the inbox table's (PostgreSQL) until rolled back. */
-    private static Connection lock(String url, boolean sqlite) throws Exception {
+    static Connection lock(String url, boolean sqlite) throws Exception {
         Connection c = DriverManager.getConnection(url);
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
