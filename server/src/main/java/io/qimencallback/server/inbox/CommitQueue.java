@@ -10,9 +10,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a group-commit writer ({@link GroupCommit}, {@link OutcomeCommit}) takes its batches from: callers queue an
- * item and wait for (or are called back with) its result; the writer takes every item waiting as one batch. Bounded:
- * when the store hangs and callers pile up, an item is refused at once rather than queued.
+ * What a group-commit writer ({@link GroupCommit}, {@link OutcomeCommit}) takes its batches from, and the writer's
+ * thread: callers queue an item and wait for (or are called back with) its result; the writer takes every item
+ * waiting as one batch. Bounded: when the store hangs and callers pile up, an item is refused at once rather than
+ * queued.
  */
 final class CommitQueue<I, R> {
     record Pending<I, R>(I item, CompletableFuture<R> result) {
@@ -24,6 +25,9 @@ final class CommitQueue<I, R> {
     /** What is queued, for messages: "appends", "outcomes". */
     private final String what;
     private volatile boolean open = true;
+    /** Until {@link #stop}: the writer's loop runs while this holds. */
+    private volatile boolean running = true;
+    private Thread writer;
 
     CommitQueue(int maxWaiting, int maxBatch, String what) {
         this.queue = new LinkedBlockingQueue<>(maxWaiting);
@@ -75,8 +79,36 @@ final class CommitQueue<I, R> {
         return batch;
     }
 
+    /** Starts the writer: {@code loop} runs while {@link #running}, then the queue is closed. */
+    void start(String threadName, Runnable loop) {
+        writer = new Thread(() -> {
+            try {
+                loop.run();
+            } finally {
+                close();
+            }
+        }, threadName);
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    boolean running() {
+        return running;
+    }
+
+    /** Stops the writer (waiting in {@link #next} it is interrupted) and waits a moment for it to end. */
+    void stop() {
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Refuses new items and fails those still waiting. */
-    void close() {
+    private void close() {
         open = false;
         List<Pending<I, R>> rest = new ArrayList<>();
         queue.drainTo(rest);

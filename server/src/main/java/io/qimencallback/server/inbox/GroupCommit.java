@@ -28,16 +28,12 @@ final class GroupCommit implements AutoCloseable {
     private final InboxHealth health;
     private final long probeMillis;
     private final CommitQueue<NewEntry, Appended> queue = new CommitQueue<>(MAX_WAITING, MAX_BATCH, "appends");
-    private final Thread writer;
-    private volatile boolean open = true;
 
     GroupCommit(InboxStore store, InboxHealth health, Duration probeInterval) {
         this.store = store;
         this.health = health;
         this.probeMillis = probeInterval.toMillis();
-        this.writer = new Thread(this::run, "qimen-inbox-writer");
-        writer.setDaemon(true);
-        writer.start();
+        queue.start("qimen-inbox-writer", this::run);
     }
 
     Appended append(NewEntry entry) throws SQLException {
@@ -53,7 +49,7 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void run() {
-        while (open) {
+        while (queue.running()) {
             List<Pending<NewEntry, Appended>> batch;
             try {
                 batch = queue.next(health.healthy() ? -1 : probeMillis);
@@ -66,7 +62,6 @@ final class GroupCommit implements AutoCloseable {
                 commit(batch);
             }
         }
-        queue.close();
     }
 
     private void commit(List<Pending<NewEntry, Appended>> batch) {
@@ -114,12 +109,6 @@ final class GroupCommit implements AutoCloseable {
 
     @Override
     public void close() {
-        open = false;
-        writer.interrupt();
-        try {
-            writer.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.stop();
     }
 }

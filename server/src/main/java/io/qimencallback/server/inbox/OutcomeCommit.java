@@ -22,14 +22,10 @@ final class OutcomeCommit implements AutoCloseable {
 
     private final InboxStore store;
     private final CommitQueue<Outcome, Boolean> queue = new CommitQueue<>(MAX_WAITING, MAX_BATCH, "outcomes");
-    private final Thread writer;
-    private volatile boolean open = true;
 
     OutcomeCommit(InboxStore store) {
         this.store = store;
-        this.writer = new Thread(this::run, "qimen-inbox-outcomes");
-        writer.setDaemon(true);
-        writer.start();
+        queue.start("qimen-inbox-outcomes", this::run);
     }
 
     /** Records an outcome; true once committed, false when the claim was lost (its lease ran out and it was taken). */
@@ -43,14 +39,13 @@ final class OutcomeCommit implements AutoCloseable {
     }
 
     private void run() {
-        while (open) {
+        while (queue.running()) {
             try {
                 commit(queue.next(-1));
             } catch (InterruptedException e) {
                 break;
             }
         }
-        queue.close();
     }
 
     private void commit(List<Pending<Outcome, Boolean>> batch) {
@@ -76,12 +71,6 @@ final class OutcomeCommit implements AutoCloseable {
 
     @Override
     public void close() {
-        open = false;
-        writer.interrupt();
-        try {
-            writer.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.stop();
     }
 }
