@@ -2,13 +2,9 @@ package io.qimencallback.server.inbox;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
+import io.qimencallback.server.inbox.CommitQueue.Pending;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit: one writer thread takes every append waiting and commits them in one transaction, so a burst pays one
@@ -28,41 +24,20 @@ final class GroupCommit implements AutoCloseable {
     private static final int MAX_WAITING = 1024;
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
-    private record Pending(NewEntry entry, CompletableFuture<Appended> result) {
-    }
-
     private final InboxStore store;
     private final InboxHealth health;
     private final long probeMillis;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_WAITING);
-    private final Thread writer;
-    private volatile boolean open = true;
+    private final CommitQueue<NewEntry, Appended> queue = new CommitQueue<>(MAX_WAITING, MAX_BATCH, "appends");
 
     GroupCommit(InboxStore store, InboxHealth health, Duration probeInterval) {
         this.store = store;
         this.health = health;
         this.probeMillis = probeInterval.toMillis();
-        this.writer = new Thread(this::run, "qimen-inbox-writer");
-        writer.setDaemon(true);
-        writer.start();
+        queue.start("qimen-inbox-writer", this::run);
     }
 
     Appended append(NewEntry entry) throws SQLException {
-        Pending p = enqueue(entry);
-        try {
-            return p.result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            // not taken yet: never committed, and its body does not stay queued; taken: it may still commit, but the
-            // caller is not told success, so the gateway's retry finds it as a duplicate
-            queue.remove(p);
-            throw new SQLException("interrupted while waiting for the inbox commit", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException s) {
-                throw s;
-            }
-            throw new SQLException("inbox append failed", e.getCause());
-        }
+        return queue.await(queue.offer(entry));
     }
 
     /**
@@ -70,72 +45,52 @@ final class GroupCommit implements AutoCloseable {
      * or a closed inbox fails it at once.
      */
     CompletableFuture<Appended> appendAsync(NewEntry entry) {
-        return enqueue(entry).result;
-    }
-
-    /** Queues an append; a full queue or a closed inbox fails its result at once. */
-    private Pending enqueue(NewEntry entry) {
-        Pending p = new Pending(entry, new CompletableFuture<>());
-        if (!queue.offer(p)) {
-            p.result.completeExceptionally(new SQLException("the inbox is not keeping up: " + MAX_WAITING
-                    + " appends are waiting for a commit"));
-        } else if (!open) {
-            p.result.completeExceptionally(new SQLException("the inbox is closed"));
-        }
-        return p;
+        return queue.offer(entry).result();
     }
 
     private void run() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
-        while (open) {
-            Pending first;
+        while (queue.running()) {
+            List<Pending<NewEntry, Appended>> batch;
             try {
-                first = health.healthy() ? queue.take() : queue.poll(probeMillis, TimeUnit.MILLISECONDS);
+                batch = queue.next(health.healthy() ? -1 : probeMillis);
             } catch (InterruptedException e) {
                 break;
             }
-            if (first == null) {
+            if (batch.isEmpty()) {
                 probe();
-                continue;
+            } else {
+                commit(batch);
             }
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
-            commit(batch);
-            batch.clear();
         }
-        failAll(batch);
-        List<Pending> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        failAll(rest);
     }
 
-    private void commit(List<Pending> batch) {
+    private void commit(List<Pending<NewEntry, Appended>> batch) {
         try {
-            List<Appended> results = store.inTransaction(batch.stream().map(Pending::entry).toList());
+            List<Appended> results = store.inTransaction(batch.stream().map(Pending::item).toList());
             health.succeeded();
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result.complete(results.get(i));
+                batch.get(i).result().complete(results.get(i));
             }
         } catch (Throwable e) { // even an Error: the writer must survive, or every later append would wait forever
             if (batch.size() == 1) {
                 health.failed(e);
-                batch.get(0).result.completeExceptionally(e);
+                batch.get(0).result().completeExceptionally(e);
                 return;
             }
             Throwable last = e;
             boolean anyStored = false;
-            for (Pending p : batch) {
+            for (Pending<NewEntry, Appended> p : batch) {
                 Appended one;
                 try {
-                    one = store.inTransaction(List.of(p.entry)).get(0);
+                    one = store.inTransaction(List.of(p.item())).get(0);
                 } catch (Throwable single) {
                     last = single;
-                    p.result.completeExceptionally(single);
+                    p.result().completeExceptionally(single);
                     continue;
                 }
                 anyStored = true;
                 health.succeeded();
-                p.result.complete(one);
+                p.result().complete(one);
             }
             if (!anyStored) {
                 health.failed(last);
@@ -152,20 +107,8 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private static void failAll(List<Pending> pending) {
-        for (Pending p : pending) {
-            p.result.completeExceptionally(new SQLException("the inbox is closed"));
-        }
-    }
-
     @Override
     public void close() {
-        open = false;
-        writer.interrupt();
-        try {
-            writer.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        queue.stop();
     }
 }

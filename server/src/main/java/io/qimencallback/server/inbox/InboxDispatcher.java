@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers stored calls to their consumers ({@link InboxConsumer}: a target's {@link Target#deliver}, or the inbox
  * handler claiming the method): claims due entries (as many as there are free delivery threads), runs the delivery
- * with a deadline, marks the entry done once it returned, or schedules it again with exponential backoff, or marks it
+ * with a deadline, marks the entry done once it returned (in one commit with the other deliveries that finished
+ * meanwhile: {@link OutcomeCommit}; the delivery thread waits for it), or schedules it again with exponential backoff, or marks it
  * dead after the last attempt. A target that cannot be reached at all ({@link TargetUnavailableException}) costs no
  * attempt: its entries wait, tried again with a backoff of their own that stays short, so that an outage of any length
  * dead-letters nothing and the end of one is noticed within a minute. Entries for a consumer this server does not have (a target removed from the
@@ -256,8 +257,9 @@ final class InboxDispatcher implements AutoCloseable {
         if (e.attempts() > config.maxAttempts()) {
             // claimed again after a lease ran out on its last attempt (a server died, or a handler never returned):
             // its outcome is unknown, and its attempts are used up
-            store.fail(e.id(), claim, "attempts used up; the outcome of the last delivery is unknown (its lease ran out)",
-                    clock.instant(), true, clock.instant());
+            store.recordBatched(Outcome.failed(e.id(), claim,
+                    "attempts used up; the outcome of the last delivery is unknown (its lease ran out)", clock.instant(),
+                    true, clock.instant()));
             metrics.dead();
             return;
         }
@@ -282,15 +284,15 @@ final class InboxDispatcher implements AutoCloseable {
         try {
             if (failure instanceof TargetUnavailableException && !timedOut) {
                 Duration delay = unreachable(consumer, failure, now);
-                store.unavailable(e.id(), claim, "not delivered, no attempt used: " + ErrorText.of(failure),
-                        now.plus(delay), now);
+                store.recordBatched(Outcome.unavailable(e.id(), claim, "not delivered, no attempt used: "
+                        + ErrorText.of(failure), now.plus(delay), now));
                 metrics.unavailable(consumer, nanos);
                 return;
             }
             reachable(consumer);
             if (failure == null) {
                 String where = deliveredTo == null || deliveredTo.isBlank() ? InboxConsumer.describe(consumer) : deliveredTo;
-                if (store.complete(e.id(), claim, where, now)) {
+                if (store.recordBatched(Outcome.done(e.id(), claim, where, now))) {
                     metrics.delivered(consumer, nanos);
                 } else {
                     log.warn("inbox: entry {} was delivered after its lease ran out; another delivery may follow", e.id());
@@ -299,7 +301,8 @@ final class InboxDispatcher implements AutoCloseable {
             }
             boolean dead = e.attempts() >= config.maxAttempts();
             String error = describe(failure, timedOut ? to.timeout() : null);
-            store.fail(e.id(), claim, error, now.plus(backoff(e.attempts(), InboxConfig.MAX_RETRY_DELAY)), dead, now);
+            store.recordBatched(Outcome.failed(e.id(), claim, error,
+                    now.plus(backoff(e.attempts(), InboxConfig.MAX_RETRY_DELAY)), dead, now));
             if (dead) {
                 metrics.failed(consumer, nanos, true);
                 log.warn("inbox: entry {} ({}, for the {}) is dead after {} attempt(s), last {}", e.id(), e.method(),

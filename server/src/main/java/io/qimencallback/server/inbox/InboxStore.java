@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbox table, in SQLite (one file, WAL, one connection: SQLite has one writer anyway) or PostgreSQL (a HikariCP
- * pool; several servers may share it). The schema is migrated with Flyway on open. Every write is its own
- * transaction: when a method returns, its change is committed and durable.
+ * pool; several servers may share it). The schema is migrated with Flyway on open. When a method returns, its
+ * change is committed and durable; appends and delivery outcomes share their transaction with those waiting alongside.
  */
 public final class InboxStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InboxStore.class);
@@ -70,6 +70,9 @@ public final class InboxStore implements AutoCloseable {
     private final InboxHealth health;
     /** Many appends per commit: the commit's fsync is what an append costs. */
     private final GroupCommit groupCommit;
+    /** Many delivery outcomes per commit, likewise. */
+    private final OutcomeCommit outcomeCommit;
+    private final java.util.concurrent.atomic.AtomicLong outcomeCommits = new java.util.concurrent.atomic.AtomicLong();
 
     private InboxStore(HikariDataSource dataSource, Dialect dialect, String description, SqliteFile file) {
         this.dataSource = dataSource;
@@ -78,6 +81,7 @@ public final class InboxStore implements AutoCloseable {
         this.file = file;
         this.health = new InboxHealth(description);
         this.groupCommit = new GroupCommit(this, health, GroupCommit.PROBE_INTERVAL);
+        this.outcomeCommit = new OutcomeCommit(this);
     }
 
     /**
@@ -431,9 +435,7 @@ public final class InboxStore implements AutoCloseable {
      * the claim was lost (lease expired and taken again).
      */
     public boolean complete(long id, String claimToken, String deliveredTo, Instant now) throws SQLException {
-        return update("UPDATE qimen_inbox SET status = 'done', last_error = NULL, delivered_to = ?, locked_by = NULL,"
-                + " locked_until = NULL, updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?",
-                storable(Objects.requireNonNull(deliveredTo, "deliveredTo")), now.toEpochMilli(), id, claimToken) == 1;
+        return record(List.of(Outcome.done(id, claimToken, deliveredTo, now))).get(0);
     }
 
     /**
@@ -442,19 +444,49 @@ public final class InboxStore implements AutoCloseable {
      */
     public boolean unavailable(long id, String claimToken, String error, Instant nextAttempt, Instant now)
             throws SQLException {
-        return update("UPDATE qimen_inbox SET status = 'failed', attempts = CASE WHEN attempts > 0 THEN attempts - 1"
-                        + " ELSE 0 END, last_error = ?, next_attempt_at = ?, locked_by = NULL, locked_until = NULL,"
-                        + " updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?",
-                storable(error), nextAttempt.toEpochMilli(), now.toEpochMilli(), id, claimToken) == 1;
+        return record(List.of(Outcome.unavailable(id, claimToken, error, nextAttempt, now))).get(0);
     }
 
     /** Records a failed delivery of a claimed entry: due again at {@code nextAttempt}, or dead. */
     public boolean fail(long id, String claimToken, String error, Instant nextAttempt, boolean dead, Instant now)
             throws SQLException {
-        return update("UPDATE qimen_inbox SET status = ?, last_error = ?, next_attempt_at = ?, locked_by = NULL,"
-                        + " locked_until = NULL, updated_at = ? WHERE id = ? AND status = 'processing' AND locked_by = ?",
-                dead ? "dead" : "failed", storable(error), nextAttempt.toEpochMilli(), now.toEpochMilli(), id,
-                claimToken) == 1;
+        return record(List.of(Outcome.failed(id, claimToken, error, nextAttempt, dead, now))).get(0);
+    }
+
+    /**
+     * Records a delivery's outcome in one transaction with the others that arrived meanwhile ({@link OutcomeCommit});
+     * committed when this returns. False when the claim was lost (lease expired and taken again). Blocks: for the
+     * inbox's delivery threads, never an event loop.
+     */
+    boolean recordBatched(Outcome outcome) throws SQLException {
+        return outcomeCommit.record(Objects.requireNonNull(outcome, "outcome"));
+    }
+
+    /** As {@link #recordBatched}, without waiting: the future completes on the outcome writer once committed. */
+    java.util.concurrent.CompletableFuture<Boolean> recordBatchedAsync(Outcome outcome) {
+        return outcomeCommit.recordAsync(Objects.requireNonNull(outcome, "outcome"));
+    }
+
+    /** Records outcomes in one transaction, in id order (two servers' batches lock rows alike); each: did it apply. */
+    List<Boolean> record(List<Outcome> outcomes) throws SQLException {
+        List<Outcome> byId = outcomes.stream().sorted(java.util.Comparator.comparingLong(Outcome::id)).toList();
+        Map<Outcome, Boolean> applied = new java.util.IdentityHashMap<>();
+        transaction(c -> {
+            for (Outcome o : byId) {
+                try (PreparedStatement ps = c.prepareStatement(o.sql())) {
+                    bind(ps, o.args());
+                    applied.put(o, ps.executeUpdate() == 1);
+                }
+            }
+            return null;
+        });
+        outcomeCommits.incrementAndGet();
+        return outcomes.stream().map(applied::get).toList();
+    }
+
+    /** How many transactions have recorded delivery outcomes: with batching, fewer than the outcomes. */
+    long outcomeCommits() {
+        return outcomeCommits.get();
     }
 
     /** Text PostgreSQL can store: no NUL (it refuses the whole statement), no other C0 control but tab and line ends. */
@@ -702,6 +734,7 @@ public final class InboxStore implements AutoCloseable {
     @Override
     public void close() {
         groupCommit.close();
+        outcomeCommit.close();
         dataSource.close();
     }
 }
