@@ -71,15 +71,21 @@ public final class PersonalData {
     private static final Pattern ID_15 = Pattern.compile(
             "(?<!\\d)([1-9]\\d{2})(\\d{3}\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01]))(\\d{3})(?![0-9A-Za-z])");
     private static final Pattern EMAIL =
-            Pattern.compile("(?<![\\w.%+-])([\\w%+-])[\\w.%+-]*@([A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})");
+            // the domain as one character class: a repeated group recurses once per label in java.util.regex
+            Pattern.compile("(?<![\\w.%+-])([\\w%+-])[\\w.%+-]*@([A-Za-z0-9-][A-Za-z0-9.-]*\\.[A-Za-z]{2,})");
 
     // Free-text fragments (messages, diagnostics): regular expressions, as such text is not a document.
     private static final Pattern XML_ELEMENT = Pattern.compile(
             "<((?:[\\w.-]+:)?[A-Za-z_][\\w.-]*)(\\s[^<>]*)?>(<!\\[CDATA\\[.*?]]>|[^<]*)</\\1\\s*>", Pattern.DOTALL);
     private static final Pattern XML_START_TAG = Pattern.compile("<[A-Za-z_][^<>]*>");
     private static final Pattern XML_ATTRIBUTE = Pattern.compile("([\\w.:-]+)(\\s*=\\s*)(\"[^\"]*\"|'[^']*')");
-    private static final Pattern JSON_STRING_FIELD =
-            Pattern.compile("\"([A-Za-z_][\\w.:-]*)\"(\\s*:\\s*)\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /**
+     * A JSON string field up to its value's opening quote; the value is scanned by {@link #jsonStringEnd}, not by the
+     * expression: {@code (?:[^"\\]|\\.)*} recurses once per character in java.util.regex, and a long value overflowed the
+     * stack (found by the fuzzer).
+     */
+    private static final Pattern JSON_STRING_FIELD_START =
+            Pattern.compile("\"([A-Za-z_][\\w.:-]*)\"(\\s*:\\s*)\"");
     private static final Pattern JSON_NUMBER_FIELD =
             Pattern.compile("\"([A-Za-z_][\\w.:-]*)\"(\\s*:\\s*)(-?\\d[\\d.eE+-]*)");
     private static final Pattern FORM_PAIR = Pattern.compile("(^|[&?\\s])([\\w.%\\[\\]-]+)=(?![\"'])([^&\\s]*)");
@@ -538,10 +544,7 @@ public final class PersonalData {
             return kind == null || a.group(1).startsWith("xmlns") ? a.group() : a.group(1) + a.group(2)
                     + quoted.charAt(0) + mask(kind, quoted.substring(1, quoted.length() - 1)) + quoted.charAt(0);
         }));
-        out = replace(JSON_STRING_FIELD, out, m -> {
-            Kind kind = kindOf(m.group(1));
-            return kind == null ? m.group() : "\"" + m.group(1) + "\"" + m.group(2) + "\"" + mask(kind, m.group(3)) + "\"";
-        });
+        out = maskJsonStrings(out);
         out = replace(JSON_NUMBER_FIELD, out, m -> {
             Kind kind = kindOf(m.group(1));
             return kind == null ? m.group() : "\"" + m.group(1) + "\"" + m.group(2) + "\"" + mask(kind, m.group(3)) + "\"";
@@ -551,6 +554,48 @@ public final class PersonalData {
             return kind == null ? m.group() : m.group(1) + m.group(2) + "=" + maskEncoded(kind, m.group(3));
         });
         return maskValues(out);
+    }
+
+    /** Each {@code "field": "value"} whose name is personal, its value masked; the rest as it was. */
+    private static String maskJsonStrings(String text) {
+        Matcher m = JSON_STRING_FIELD_START.matcher(text);
+        StringBuilder sb = new StringBuilder(text.length());
+        int copied = 0;
+        int from = 0;
+        while (m.find(from)) {
+            int end = jsonStringEnd(text, m.end());
+            if (end < 0) {
+                from = m.end() - 1; // no closing quote: the value's quote may open a field of its own
+                continue;
+            }
+            Kind kind = kindOf(m.group(1));
+            if (kind != null) {
+                sb.append(text, copied, m.end()).append(mask(kind, text.substring(m.end(), end))).append('"');
+                copied = end + 1;
+            }
+            from = end + 1;
+            if (from >= text.length()) {
+                break;
+            }
+        }
+        return sb.append(text, copied, text.length()).toString();
+    }
+
+    /** The index of the quote closing a JSON string whose content starts at {@code start}; -1 when there is none. */
+    private static int jsonStringEnd(String text, int start) {
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                return i;
+            }
+            if (c == '\\') {
+                if (i + 1 >= text.length() || text.charAt(i + 1) == '\n') {
+                    return -1; // as the expression was: an escape is a backslash and any character but a line break
+                }
+                i++;
+            }
+        }
+        return -1;
     }
 
     private static String maskEncoded(Kind kind, String encoded) {

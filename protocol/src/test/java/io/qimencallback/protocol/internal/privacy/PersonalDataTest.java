@@ -13,6 +13,21 @@ import org.junit.jupiter.api.Test;
 
 class PersonalDataTest {
 
+    /** Long values are scanned, not matched by recursive expressions: no stack overflow, whatever their length. */
+    @Test
+    void longJsonValuesAndEmailDomainsDoNotOverflowTheStack() {
+        String value = "a\\\"b".repeat(100_000);
+        String json = "{\"receiverName\":\"" + value + "\",\"note\":\"" + value + "\",\"mobile\":\"13812345678\"}";
+        String masked = PersonalData.maskText(json);
+        assertThat(masked).doesNotContain(value.substring(0, 40) + value.substring(0, 40) + "\",\"note")
+                .contains("\"note\":\"" + value + "\"").doesNotContain("13812345678");
+        String email = "x@" + "a.".repeat(100_000) + "com";
+        assertThat(PersonalData.maskText("mail " + email)).startsWith("mail x***@").endsWith(".com");
+        String unterminated = "{\"receiverName\":\"" + "z".repeat(100_000);
+        assertThat(PersonalData.maskText(unterminated)).isNotNull();
+    }
+
+
     @Test
     void fieldNamesDecide() {
         assertThat(PersonalData.maskField("name", "张三丰")).isEqualTo("张**");
