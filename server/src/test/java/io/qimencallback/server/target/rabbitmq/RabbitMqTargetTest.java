@@ -325,8 +325,11 @@ class RabbitMqTargetTest {
                 for (Future<?> f : workers) {
                     f.get(120, TimeUnit.SECONDS);
                 }
+                // the second drop may find the burst's connection gone already on a loaded machine (rabbitmqctl takes
+                // seconds); the first always lands, and the assertions below check that a drop hit work in flight
                 assertThat(kills).as("connections closed; the broker lists now: %s",
-                        Broker.rabbitmqctl("-q", "list_connections", "name", "state", "client_properties")).isEqualTo(2);
+                        Broker.rabbitmqctl("-q", "list_connections", "name", "state", "client_properties"))
+                        .isBetween(1, 2);
             } finally {
                 pool.shutdownNow();
             }
@@ -342,7 +345,7 @@ class RabbitMqTargetTest {
             assertThat(failures.get()).isPositive();
             assertThat(count("qimen.rabbitmq.failed", "target", name, "outcome", "connection")).isPositive();
             assertThat(count("qimen.rabbitmq.confirmed", "target", name)).isEqualTo(n);
-            System.out.printf("burst of %d with 2 dropped connections: %d messages, %d distinct, %d failed deliveries%n",
+            System.out.printf("burst of %d with dropped connections: %d messages, %d distinct, %d failed deliveries%n",
                     n, got.size(), ids.size(), failures.get());
         }
     }
